@@ -1,0 +1,75 @@
+/**
+ * Client authentication (RFC 6749 §2.3), applied to every request that a client sends to the
+ * authorization server. A `ClientAuth` is awaited per request, because assertion-based methods
+ * need a fresh value every time.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3
+ * @module
+ */
+
+import { argumentError } from './errors.js';
+import { formEncode } from './form.js';
+import type { ClientMetadata, ServerMetadata } from './metadata.js';
+
+/**
+ * Adds client authentication to one request: to its form `body` or its `headers`.
+ * The same shape as openid-client v6's `ClientAuth`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3
+ */
+export type ClientAuth = (
+  as: ServerMetadata,
+  client: ClientMetadata,
+  body: URLSearchParams,
+  headers: Headers,
+) => void | Promise<void>;
+
+function secretOf(explicit: string | undefined, client: ClientMetadata): string {
+  const secret = explicit ?? client.client_secret;
+  if (typeof secret !== 'string' || secret.length === 0) {
+    throw argumentError('"client_secret" must be a non-empty string', 'ERR_INVALID_ARG_TYPE');
+  }
+  return secret;
+}
+
+/**
+ * No client authentication: a public client identifies itself with `client_id` in the body.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1 (client_id REQUIRED when not authenticating)
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.1 (public clients)
+ */
+export function None(): ClientAuth {
+  return (_as, client, body) => {
+    body.set('client_id', client.client_id);
+  };
+}
+
+/**
+ * `client_secret_post`: the client_id and secret travel in the form body.
+ *
+ * @param clientSecret Defaults to the client metadata's `client_secret`.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ */
+export function ClientSecretPost(clientSecret?: string): ClientAuth {
+  return (_as, client, body) => {
+    const secret = secretOf(clientSecret, client);
+    body.set('client_id', client.client_id);
+    body.set('client_secret', secret);
+  };
+}
+
+/**
+ * `client_secret_basic`: HTTP Basic with the client_id and secret each form-urlencoded first
+ * (RFC 6749 §2.3.1 and Appendix B), so `:` `+` `%` and non-ASCII survive. No client_id goes in the
+ * body, so exactly one authentication method is used.
+ *
+ * @param clientSecret Defaults to the client metadata's `client_secret`.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ */
+export function ClientSecretBasic(clientSecret?: string): ClientAuth {
+  return (_as, client, _body, headers) => {
+    const secret = secretOf(clientSecret, client);
+    // RFC 6749 §2.3.1: encode with App. B, then base64 "id:secret". The result is ASCII, so btoa is safe.
+    headers.set('authorization', 'Basic ' + btoa(formEncode(client.client_id) + ':' + formEncode(secret)));
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * `Configuration`: the server metadata, the client, its authentication, the fetch in use and the
+ * timeout. Every request reads its settings from here; nothing else holds them.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-2
+ * @module
+ */
+
+import { ClientSecretPost, None, type ClientAuth } from './client-auth.js';
+import { ClientError, argumentError } from './errors.js';
+import { customFetch, type CustomFetch, type HttpSettings } from './http.js';
+import type { ClientMetadata, ServerMetadata } from './metadata.js';
+
+interface Internals {
+  server: ServerMetadata;
+  client: ClientMetadata;
+  auth: ClientAuth;
+  timeout: number;
+  fetch: CustomFetch | undefined;
+  allowInsecureRequests: boolean;
+}
+
+const internals = new WeakMap<Configuration, Internals>();
+
+/**
+ * The configuration of one client at one authorization server, as in openid-client v6.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-2
+ */
+export class Configuration {
+  /**
+   * @param server Authorization server metadata; `issuer` is required.
+   * @param clientId The client identifier.
+   * @param metadata Client metadata, or the client secret as a string.
+   * @param clientAuth Defaults to `ClientSecretPost()` when there is a secret, otherwise `None()`.
+   */
+  constructor(server: ServerMetadata, clientId: string, metadata?: Partial<ClientMetadata> | string, clientAuth?: ClientAuth) {
+    if (server === null || typeof server !== 'object' || typeof server.issuer !== 'string') {
+      throw argumentError('"server.issuer" must be a string', 'ERR_INVALID_ARG_TYPE');
+    }
+    if (typeof clientId !== 'string' || clientId.length === 0) {
+      throw argumentError('"clientId" must be a non-empty string', 'ERR_INVALID_ARG_TYPE');
+    }
+    if (clientAuth !== undefined && typeof clientAuth !== 'function') {
+      throw argumentError('"clientAuth" must be a function', 'ERR_INVALID_ARG_TYPE');
+    }
+    const extra = typeof metadata === 'string' ? { client_secret: metadata } : { ...metadata };
+    const client: ClientMetadata = { ...extra, client_id: clientId };
+    const auth = clientAuth ?? (typeof client.client_secret === 'string' ? ClientSecretPost() : None());
+    internals.set(this, {
+      server: Object.freeze({ ...server }),
+      client,
+      auth,
+      timeout: 30,
+      fetch: undefined,
+      allowInsecureRequests: false,
+    });
+  }
+
+  /** The authorization server metadata. */
+  serverMetadata(): Readonly<ServerMetadata> {
+    return own(this).server;
+  }
+
+  /** The client metadata, without `client_secret`. */
+  clientMetadata(): Readonly<Omit<ClientMetadata, 'client_secret'>> {
+    const { client_secret: _secret, ...rest } = own(this).client;
+    return Object.freeze(rest);
+  }
+
+  /** Per-request timeout in seconds (default 30). */
+  get timeout(): number {
+    return own(this).timeout;
+  }
+
+  set timeout(value: number) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw argumentError('"timeout" must be a positive number of seconds', 'ERR_INVALID_ARG_VALUE');
+    }
+    own(this).timeout = value;
+  }
+}
+
+/**
+ * The fetch replacement, or undefined for the global fetch. Declared through interface merging
+ * because `isolatedDeclarations` cannot emit computed class members.
+ */
+export interface Configuration {
+  [customFetch]: CustomFetch | undefined;
+}
+
+Object.defineProperty(Configuration.prototype, customFetch, {
+  get(this: Configuration): CustomFetch | undefined {
+    return own(this).fetch;
+  },
+  set(this: Configuration, value: CustomFetch | undefined) {
+    if (value !== undefined && typeof value !== 'function') {
+      throw argumentError('"customFetch" must be a function', 'ERR_INVALID_ARG_TYPE');
+    }
+    own(this).fetch = value;
+  },
+});
+
+function own(config: Configuration): Internals {
+  const found = internals.get(config);
+  if (found === undefined) throw argumentError('"config" must be a Configuration', 'ERR_INVALID_ARG_TYPE');
+  return found;
+}
+
+/**
+ * Allows plain http for every request of this configuration, as openid-client's escape hatch
+ * does. Use it as `execute: [allowInsecureRequests]` in discovery, or call it directly.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1 (TLS is required: only for tests and closed networks)
+ */
+export function allowInsecureRequests(config: Configuration): void {
+  own(config).allowInsecureRequests = true;
+}
+
+/** What a request needs: the client, its authentication and the HTTP settings. Internal. */
+export interface RequestContext {
+  server: ServerMetadata;
+  client: ClientMetadata;
+  auth: ClientAuth;
+  http: HttpSettings;
+}
+
+/** Reads a configuration's request context. Internal: not exported from the package. */
+export function requestContext(config: Configuration, now?: () => number): RequestContext {
+  const state = own(config);
+  const http: HttpSettings = { fetch: state.fetch, timeout: state.timeout, allowInsecureRequests: state.allowInsecureRequests };
+  if (now !== undefined) http.now = now;
+  return { server: state.server, client: state.client, auth: state.auth, http };
+}
+
+/**
+ * Reads an endpoint from the server metadata as an absolute URL.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-4
+ */
+export function endpoint(server: ServerMetadata, name: 'token_endpoint' | 'device_authorization_endpoint'): URL {
+  const value = server[name];
+  if (value === undefined) {
+    throw new ClientError(`authorization server metadata does not contain "${name}"`, { code: 'OAUTH_MISSING_SERVER_METADATA' });
+  }
+  const url = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined;
+  if (url === undefined) {
+    throw new ClientError(`authorization server metadata "${name}" must be an absolute URL`, { code: 'OAUTH_INVALID_SERVER_METADATA' });
+  }
+  return url;
+}

@@ -1,0 +1,148 @@
+/**
+ * Error classes and stable codes, shaped like openid-client v6 so that callers can switch by
+ * changing one import. Secrets never reach a message: every message here is a fixed sentence,
+ * and text that comes from the server is redacted (see `redact.ts`) before it gets here.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2 (error response members)
+ * @module
+ */
+
+/** Stable error codes. Same names as openid-client wherever the situation is the same. */
+export type ErrorCode =
+  | 'OAUTH_TIMEOUT'
+  | 'OAUTH_ABORT'
+  | 'OAUTH_NETWORK_ERROR'
+  | 'OAUTH_RESPONSE_TOO_LARGE'
+  | 'OAUTH_RESPONSE_IS_NOT_CONFORM'
+  | 'OAUTH_RESPONSE_IS_NOT_JSON'
+  | 'OAUTH_PARSE_ERROR'
+  | 'OAUTH_INVALID_RESPONSE'
+  | 'OAUTH_HTTP_REQUEST_FORBIDDEN'
+  | 'OAUTH_REQUEST_PROTOCOL_FORBIDDEN'
+  | 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED'
+  | 'OAUTH_MISSING_SERVER_METADATA'
+  | 'OAUTH_INVALID_SERVER_METADATA'
+  | 'OAUTH_UNSUPPORTED_OPERATION'
+  | 'OAUTH_INSECURE_VERIFICATION_URI'
+  | 'OAUTH_INVALID_VERIFICATION_URI'
+  | 'OAUTH_UNSUPPORTED_TOKEN_TYPE'
+  | 'OAUTH_JWT_CLAIM_COMPARISON_FAILED'
+  | 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED'
+  | 'OAUTH_INVALID_STATE';
+
+/** The code of {@link ResponseBodyError}. */
+export const RESPONSE_BODY_ERROR = 'OAUTH_RESPONSE_BODY_ERROR';
+/** The code of {@link WWWAuthenticateChallengeError}. */
+export const WWW_AUTHENTICATE_CHALLENGE = 'OAUTH_WWW_AUTHENTICATE_CHALLENGE';
+
+/** Options of {@link ClientError}. */
+export interface ClientErrorOptions {
+  code: ErrorCode;
+  cause?: unknown;
+}
+
+/**
+ * A failure detected by the client: a non-conforming response, a forbidden request, a
+ * timeout, an abort, a network fault. `code` is stable; `cause` holds what caused it and is not
+ * enumerable, so `JSON.stringify(error)` shows only the message-free members.
+ */
+export class ClientError extends Error {
+  /** A stable `OAUTH_*` code. */
+  code: ErrorCode;
+  /** The OAuth `error` value, set only for local expiry (`'expired_token'`). */
+  error?: string;
+
+  constructor(message: string, options: ClientErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ClientError';
+    this.code = options.code;
+  }
+}
+
+/**
+ * An RFC 6749 §5.2 error response (or an RFC 8628 §3.5 one) from the authorization server.
+ * `cause` is the parsed body (secrets redacted); `response` is the raw Response, not
+ * enumerable.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
+export class ResponseBodyError extends Error {
+  /** Always `'OAUTH_RESPONSE_BODY_ERROR'`. */
+  code: typeof RESPONSE_BODY_ERROR;
+  /** The server's `error` code. */
+  error: string;
+  /** The server's `error_description`, with secrets redacted. */
+  error_description?: string;
+  /** The server's `error_uri`. */
+  error_uri?: string;
+  /** The HTTP status. */
+  status: number;
+  declare cause: Record<string, unknown>;
+  declare response: Response;
+
+  constructor(body: OAuthErrorBody, response: Response) {
+    super('server responded with an error in the response body', { cause: body.raw });
+    this.name = 'ResponseBodyError';
+    this.code = RESPONSE_BODY_ERROR;
+    this.error = body.error;
+    if (body.error_description !== undefined) this.error_description = body.error_description;
+    if (body.error_uri !== undefined) this.error_uri = body.error_uri;
+    this.status = response.status;
+    Object.defineProperty(this, 'response', { value: response, enumerable: false });
+  }
+}
+
+/** One parsed `WWW-Authenticate` challenge (RFC 9110 §11.6.1). */
+export interface WWWAuthenticateChallenge {
+  /** The auth-scheme, lower-cased. */
+  scheme: string;
+  /** The auth-params; names lower-cased. */
+  parameters: Record<string, string>;
+}
+
+/**
+ * A 401 answer with a parseable `WWW-Authenticate` challenge, e.g. `invalid_client` with Basic
+ * (RFC 6749 §5.2). `cause` is the parsed challenge list.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
+export class WWWAuthenticateChallengeError extends Error {
+  /** Always `'OAUTH_WWW_AUTHENTICATE_CHALLENGE'`. */
+  code: typeof WWW_AUTHENTICATE_CHALLENGE;
+  /** The HTTP status (401). */
+  status: number;
+  /** The `error` of the body or of the first challenge, when there is one. */
+  error?: string;
+  /** The `error_description` of the body or challenge, secrets redacted. */
+  error_description?: string;
+  declare cause: WWWAuthenticateChallenge[];
+  declare response: Response;
+
+  constructor(challenges: WWWAuthenticateChallenge[], response: Response, body: OAuthErrorBody | undefined) {
+    super('server responded with a challenge in the WWW-Authenticate HTTP header', { cause: challenges });
+    this.name = 'WWWAuthenticateChallengeError';
+    this.code = WWW_AUTHENTICATE_CHALLENGE;
+    this.status = response.status;
+    const first = challenges[0]?.parameters;
+    const error = body?.error ?? first?.['error'];
+    const description = body?.error_description ?? first?.['error_description'];
+    if (error !== undefined) this.error = error;
+    if (description !== undefined) this.error_description = description;
+    Object.defineProperty(this, 'response', { value: response, enumerable: false });
+  }
+}
+
+/** The members of an RFC 6749 §5.2 error body, already redacted. */
+export interface OAuthErrorBody {
+  error: string;
+  error_description?: string;
+  error_uri?: string;
+  raw: Record<string, unknown>;
+}
+
+/** A `TypeError` for a bad argument, with Node's `ERR_INVALID_ARG_*` code, as openid-client does. */
+export function argumentError(message: string, code: 'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE'): TypeError {
+  const error = new TypeError(message) as TypeError & { code: string };
+  error.code = code;
+  return error;
+}

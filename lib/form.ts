@@ -1,0 +1,50 @@
+/**
+ * `application/x-www-form-urlencoded` encoding as RFC 6749 Appendix B defines it: UTF-8 first,
+ * then every octet outside the unreserved set becomes `%HH`, and space becomes `+`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#appendix-B
+ * @module
+ */
+
+const encoder = new TextEncoder();
+const HEX = '0123456789ABCDEF';
+
+/** Octets left as they are: ALPHA / DIGIT / "-" / "." / "_" / "~" (RFC 3986 unreserved). */
+function isUnreserved(octet: number): boolean {
+  return (
+    (octet >= 0x30 && octet <= 0x39) ||
+    (octet >= 0x41 && octet <= 0x5a) ||
+    (octet >= 0x61 && octet <= 0x7a) ||
+    octet === 0x2d ||
+    octet === 0x2e ||
+    octet === 0x5f ||
+    octet === 0x7e
+  );
+}
+
+/**
+ * Encodes one name or value. Lone surrogates become U+FFFD (TextEncoder's rule) instead of
+ * throwing as `encodeURIComponent` would.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#appendix-B
+ */
+export function formEncode(value: string): string {
+  let out = '';
+  for (const octet of encoder.encode(value)) {
+    if (isUnreserved(octet)) out += String.fromCharCode(octet);
+    else if (octet === 0x20) out += '+'; // RFC 6749 App. B: space is "+"
+    else out += '%' + HEX[octet >> 4] + HEX[octet & 15];
+  }
+  return out;
+}
+
+/**
+ * Serializes form parameters in order, one `name=value` pair per entry, joined with `&`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#appendix-B
+ */
+export function formBody(params: URLSearchParams): string {
+  const pairs: string[] = [];
+  for (const [name, value] of params) pairs.push(formEncode(name) + '=' + formEncode(value));
+  return pairs.join('&');
+}

@@ -1,0 +1,91 @@
+/**
+ * ID token claim checks for a token endpoint response (OpenID Connect Core 1.0 §3.1.3.7). The
+ * token comes straight from the token endpoint over TLS, so, as §3.1.3.7 (6) allows, the
+ * signature is not checked here.
+ *
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
+ * @module
+ */
+
+import { ClientError } from './errors.js';
+import { parseJsonObject, type JsonObject } from './json.js';
+
+/** The claims of an ID token. */
+export interface IDToken {
+  readonly iss: string;
+  readonly sub: string;
+  readonly aud: string | readonly string[];
+  readonly exp: number;
+  readonly iat: number;
+  readonly azp?: string;
+  readonly [claim: string]: unknown;
+}
+
+/** What the checks compare against. Times in seconds. */
+export interface IDTokenExpectations {
+  issuer: string;
+  clientId: string;
+  /** Current time in seconds since the epoch, already adjusted by clockSkew. */
+  now: number;
+  /** Seconds of tolerance for exp, iat and nbf (default 30). */
+  tolerance: number;
+}
+
+function invalid(message: string): ClientError {
+  return new ClientError(message, { code: 'OAUTH_INVALID_RESPONSE' });
+}
+
+function mismatch(claim: string): ClientError {
+  return new ClientError(`unexpected JWT "${claim}" (claim) value`, { code: 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' });
+}
+
+function decodePayload(jwt: string): JsonObject {
+  const parts = jwt.split('.');
+  if (parts.length !== 3 || !/^[A-Za-z0-9_-]+$/.test(parts[1]!)) throw invalid('"id_token" must be a compact JWS');
+  const base64 = parts[1]!.replace(/-/g, '+').replace(/_/g, '/');
+  let text: string;
+  try {
+    const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+  } catch (cause) {
+    throw new ClientError('"id_token" payload is not valid base64url UTF-8', { code: 'OAUTH_INVALID_RESPONSE', cause });
+  }
+  return parseJsonObject(text);
+}
+
+function requireClaim(claims: JsonObject, name: string, type: 'string' | 'number'): void {
+  if (typeof claims[name] !== type) throw invalid(`JWT "${name}" (claim) missing or of the wrong type`);
+}
+
+/**
+ * Checks an ID token's claims and returns them.
+ *
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
+ */
+export function validateIdToken(jwt: string, expected: IDTokenExpectations): IDToken {
+  const claims = decodePayload(jwt);
+  requireClaim(claims, 'iss', 'string');
+  requireClaim(claims, 'sub', 'string');
+  requireClaim(claims, 'exp', 'number');
+  requireClaim(claims, 'iat', 'number');
+  const aud = claims['aud'];
+  const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) && aud.every((a) => typeof a === 'string') ? aud : undefined;
+  if (audiences === undefined || audiences.length === 0) throw invalid('JWT "aud" (claim) missing or of the wrong type');
+  // §3.1.3.7 (2): iss equals the issuer identifier exactly.
+  if (claims['iss'] !== expected.issuer) throw mismatch('iss');
+  // §3.1.3.7 (3): aud contains the client_id.
+  if (!audiences.includes(expected.clientId)) throw mismatch('aud');
+  // §3.1.3.7 (4), (5): azp is required only with several audiences, and when present names us.
+  const azp = claims['azp'];
+  if (audiences.length > 1 && azp === undefined) throw invalid('JWT "azp" (claim) missing');
+  if (azp !== undefined && azp !== expected.clientId) throw mismatch('azp');
+  // §3.1.3.7 (9): the current time is before exp, within the tolerance.
+  if ((claims['exp'] as number) <= expected.now - expected.tolerance) {
+    throw new ClientError('JWT "exp" (expiration time) claim timestamp check failed', { code: 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED' });
+  }
+  const nbf = claims['nbf'];
+  if (nbf !== undefined && (typeof nbf !== 'number' || nbf > expected.now + expected.tolerance)) {
+    throw new ClientError('JWT "nbf" (not before) claim timestamp check failed', { code: 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED' });
+  }
+  return claims as IDToken;
+}

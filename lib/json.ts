@@ -1,0 +1,85 @@
+/**
+ * Safe reading of JSON response bodies: the media type, the syntax, the top-level object, no
+ * `__proto__` members, and typed member readers. Every failure is a {@link ClientError} with a
+ * stable code; nothing here can throw a raw TypeError.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1 (parameters at the top level of a JSON object)
+ * @module
+ */
+
+import { ClientError } from './errors.js';
+
+/** A parsed JSON object. */
+export type JsonObject = Record<string, unknown>;
+
+/** True when the Content-Type is `application/json` or a `+json` media type. */
+export function isJsonMediaType(headers: Headers): boolean {
+  const type = (headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
+/**
+ * Parses `text` as a JSON object. A body that is not JSON, not an object, or that carries a
+ * `__proto__` member anywhere is refused.
+ */
+export function parseJsonObject(text: string): JsonObject {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new ClientError('failed to parse the response body as JSON', { code: 'OAUTH_PARSE_ERROR', cause });
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ClientError('response body must be a top level JSON object', { code: 'OAUTH_INVALID_RESPONSE' });
+  }
+  // The cheap text test keeps the common path fast; the walk decides.
+  if (text.includes('__proto__') && hasProtoKey(value)) {
+    throw new ClientError('response body must not contain a "__proto__" member', { code: 'OAUTH_INVALID_RESPONSE' });
+  }
+  return value as JsonObject;
+}
+
+function hasProtoKey(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (Object.prototype.hasOwnProperty.call(value, '__proto__')) return true;
+  return Object.values(value).some(hasProtoKey);
+}
+
+function invalid(name: string, what: string): ClientError {
+  return new ClientError(`response body "${name}" property must be ${what}`, { code: 'OAUTH_INVALID_RESPONSE' });
+}
+
+/** Reads a required non-empty string member. */
+export function requireString(body: JsonObject, name: string): string {
+  const value = body[name];
+  if (typeof value !== 'string' || value.length === 0) throw invalid(name, 'a non-empty string');
+  return value;
+}
+
+/** Reads an optional string member; present but not a string is refused. */
+export function optionalString(body: JsonObject, name: string): string | undefined {
+  const value = body[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw invalid(name, 'a string');
+  return value;
+}
+
+/** Strict numeric strings only: digits, with an optional fraction. No "", "1e3", "5abc", " 5". */
+const STRICT_NUMBER = /^\d+(\.\d+)?$/;
+
+/**
+ * Reads an optional number of seconds: a finite JSON number, or a strict numeric string (a
+ * tolerance for real servers). Negative values are refused, and 0 too when `positive`.
+ */
+export function optionalSeconds(body: JsonObject, name: string, positive: boolean): number | undefined {
+  const value = body[name];
+  if (value === undefined) return undefined;
+  let seconds: number;
+  if (typeof value === 'number') seconds = value;
+  else if (typeof value === 'string' && STRICT_NUMBER.test(value)) seconds = Number(value);
+  else throw invalid(name, 'a number');
+  if (!Number.isFinite(seconds) || seconds < 0 || (positive && seconds === 0)) {
+    throw invalid(name, positive ? 'a positive finite number' : 'a non-negative finite number');
+  }
+  return seconds;
+}

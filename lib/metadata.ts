@@ -1,0 +1,50 @@
+/**
+ * The shapes of authorization server and client metadata, as openid-client v6 names them.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-2 (authorization server metadata)
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-4 (device_authorization_endpoint)
+ * @module
+ */
+
+/** Client metadata key for the assumed clock skew in seconds (local time minus server time). */
+export const clockSkew: unique symbol = Symbol('device-grant.clockSkew');
+/** Client metadata key for the tolerance in seconds when checking ID token times (default 30). */
+export const clockTolerance: unique symbol = Symbol('device-grant.clockTolerance');
+
+/**
+ * Authorization server metadata (RFC 8414 §2, RFC 8628 §4). Unknown members are kept.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-2
+ */
+export interface ServerMetadata {
+  /** The issuer identifier (RFC 8414 §2). */
+  readonly issuer: string;
+  /** The token endpoint (RFC 8414 §2). */
+  readonly token_endpoint?: string;
+  /** The device authorization endpoint (RFC 8628 §4). */
+  readonly device_authorization_endpoint?: string;
+  /** The JWK Set document (RFC 8414 §2). */
+  readonly jwks_uri?: string;
+  /** Supported grant types (RFC 8414 §2). */
+  readonly grant_types_supported?: readonly string[];
+  /** Supported client authentication methods (RFC 8414 §2). */
+  readonly token_endpoint_auth_methods_supported?: readonly string[];
+  readonly [metadata: string]: unknown;
+}
+
+/**
+ * Client metadata. `client_secret` is never returned by `Configuration.clientMetadata()`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ */
+export interface ClientMetadata {
+  /** The client identifier (RFC 6749 §2.2). */
+  client_id: string;
+  /** The client secret (RFC 6749 §2.3.1). */
+  client_secret?: string;
+  /** Seconds, see {@link clockSkew}. */
+  [clockSkew]?: number;
+  /** Seconds, see {@link clockTolerance}. */
+  [clockTolerance]?: number;
+  [metadata: string]: unknown;
+}

@@ -1,0 +1,65 @@
+/**
+ * Turns a non-success answer into a typed error: a 401 with a challenge, an RFC 6749 §5.2 error
+ * body, or an unexpected status. Text from the server is redacted before it is stored.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ * @module
+ */
+
+import {
+  ClientError,
+  ResponseBodyError,
+  WWWAuthenticateChallengeError,
+  type OAuthErrorBody,
+} from './errors.js';
+import type { HttpResponse } from './http.js';
+import { isJsonMediaType, parseJsonObject, type JsonObject } from './json.js';
+import { redact, redactDeep } from './redact.js';
+import { parseWWWAuthenticate } from './www-authenticate.js';
+
+/**
+ * Reads the RFC 6749 §5.2 members when `body.error` is a string; `undefined` otherwise. Wrongly
+ * typed `error_description` or `error_uri` are dropped rather than trusted.
+ */
+export function readOAuthError(body: JsonObject, secrets: readonly string[]): OAuthErrorBody | undefined {
+  if (typeof body['error'] !== 'string') return undefined;
+  const result: OAuthErrorBody = {
+    error: redact(body['error'], secrets),
+    raw: redactDeep(body, secrets) as Record<string, unknown>,
+  };
+  const description = body['error_description'];
+  const uri = body['error_uri'];
+  if (typeof description === 'string') result.error_description = redact(description, secrets);
+  if (typeof uri === 'string') result.error_uri = redact(uri, secrets);
+  return result;
+}
+
+/** Parses a JSON error body when the answer says it is JSON; never throws. */
+export function tryReadOAuthError(http: HttpResponse, secrets: readonly string[]): OAuthErrorBody | undefined {
+  if (!isJsonMediaType(http.response.headers)) return undefined;
+  try {
+    return readOAuthError(parseJsonObject(http.text), secrets);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The error for a response that is not a success: a `WWWAuthenticateChallengeError` for a 401
+ * with a parseable challenge, a `ResponseBodyError` for an RFC 6749 §5.2 body, and otherwise a
+ * `ClientError` for the unexpected status.
+ */
+export function errorFromResponse(http: HttpResponse, secrets: readonly string[]): Error {
+  const { response } = http;
+  const body = tryReadOAuthError(http, secrets);
+  const header = response.headers.get('www-authenticate');
+  if (response.status === 401 && header !== null) {
+    const challenges = parseWWWAuthenticate(redact(header, secrets));
+    if (challenges.length > 0) return new WWWAuthenticateChallengeError(challenges, response, body);
+  }
+  if (body !== undefined) return new ResponseBodyError(body, response);
+  return new ClientError(`unexpected HTTP response status code ${response.status}`, {
+    code: 'OAUTH_RESPONSE_IS_NOT_CONFORM',
+    cause: response,
+  });
+}

@@ -1,0 +1,68 @@
+/**
+ * Caller-supplied request parameters: checked before anything is sent, so that no parameter is
+ * repeated, authentication cannot be doubled, and scope and resource values are well-formed.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1 (parameters MUST NOT repeat)
+ * @see https://www.rfc-editor.org/rfc/rfc8707#section-2 (resource)
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.3 (scope syntax)
+ * @module
+ */
+
+import { argumentError } from './errors.js';
+
+/** Extra request parameters, as openid-client accepts them; arrays repeat a name (for `resource`). */
+export type RequestParameters = URLSearchParams | Record<string, string | readonly string[]>;
+
+/** Names a caller may never set: client authentication, so exactly one method is ever used. */
+const AUTHENTICATION = ['client_secret', 'client_assertion', 'client_assertion_type'];
+
+// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), joined by single spaces.
+const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/;
+
+function entriesOf(parameters: RequestParameters | undefined): Array<[string, string]> {
+  if (parameters === undefined) return [];
+  if (parameters instanceof URLSearchParams) return [...parameters];
+  if (parameters === null || typeof parameters !== 'object') {
+    throw argumentError('"parameters" must be a URLSearchParams or a plain object', 'ERR_INVALID_ARG_TYPE');
+  }
+  const entries: Array<[string, string]> = [];
+  for (const [name, value] of Object.entries(parameters)) {
+    for (const item of typeof value === 'string' ? [value] : value) {
+      if (typeof item !== 'string') throw argumentError(`parameter "${name}" must be a string`, 'ERR_INVALID_ARG_TYPE');
+      entries.push([name, item]);
+    }
+  }
+  return entries;
+}
+
+function checkValue(name: string, value: string): void {
+  if (name === 'scope' && !SCOPE.test(value)) {
+    throw argumentError('"scope" must be space-separated scope tokens (RFC 6749 §3.3)', 'ERR_INVALID_ARG_VALUE');
+  }
+  // RFC 8707 §2: an absolute URI without a fragment.
+  if (name === 'resource' && (!URL.canParse(value) || value.includes('#'))) {
+    throw argumentError('"resource" must be an absolute URI without a fragment (RFC 8707 §2)', 'ERR_INVALID_ARG_VALUE');
+  }
+}
+
+/**
+ * Validates caller parameters and returns them as a fresh URLSearchParams. Empty values are
+ * left out (RFC 8628 §3.1: the server treats them as absent). `reserved` names belong to the
+ * request builder and may not be set by the caller.
+ */
+export function requestParameters(parameters: RequestParameters | undefined, reserved: readonly string[]): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [name, value] of entriesOf(parameters)) {
+    if (value === '') continue;
+    if (AUTHENTICATION.includes(name) || reserved.includes(name)) {
+      throw argumentError(`parameter "${name}" is set by the library and may not be passed`, 'ERR_INVALID_ARG_VALUE');
+    }
+    // RFC 8628 §3.1: no parameter more than once; RFC 8707 §2 allows repeated resource.
+    if (name !== 'resource' && params.has(name)) {
+      throw argumentError(`parameter "${name}" must not be repeated`, 'ERR_INVALID_ARG_VALUE');
+    }
+    checkValue(name, value);
+    params.append(name, value);
+  }
+  return params;
+}

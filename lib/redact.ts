@@ -1,0 +1,37 @@
+/**
+ * Secrets (client_secret, device_code, tokens, assertions) must never reach an error message,
+ * a log line or a serialized error, even when a server echoes them back.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-5.2 (device_code is a bearer secret)
+ * @module
+ */
+
+import { formEncode } from './form.js';
+
+const REDACTED = '[REDACTED]';
+
+/**
+ * Replaces every occurrence of a secret in `text`, in its raw and its form-encoded spelling,
+ * because servers echo request bodies back in `error_description`.
+ */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length === 0) continue;
+    out = out.split(secret).join(REDACTED);
+    const encoded = formEncode(secret);
+    if (encoded !== secret) out = out.split(encoded).join(REDACTED);
+  }
+  return out;
+}
+
+/** Redacts every string inside a parsed JSON value, returning a fresh copy. */
+export function redactDeep(value: unknown, secrets: readonly string[]): unknown {
+  if (typeof value === 'string') return redact(value, secrets);
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, secrets));
+  if (value !== null && typeof value === 'object') {
+    // Object.fromEntries defines properties, so a "__proto__" key can never reach a prototype.
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item, secrets)]));
+  }
+  return value;
+}

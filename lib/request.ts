@@ -1,0 +1,70 @@
+/**
+ * An authenticated form POST to an endpoint of the authorization server: the parameters, the
+ * client authentication (awaited per request), the form encoding, then `http.send`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2.1 (authenticate every token request)
+ * @module
+ */
+
+import { endpoint, type RequestContext } from './configuration.js';
+import { formBody } from './form.js';
+import { send, type HttpResponse } from './http.js';
+
+/** Body members whose values are secrets, to redact from anything the server sends back. */
+const SECRET_PARAMETERS = ['client_secret', 'client_assertion', 'device_code', 'refresh_token', 'code'];
+
+/** A sent request's response, with the secrets it carried (for redaction). */
+export interface PostResult {
+  http: HttpResponse;
+  secrets: string[];
+}
+
+/**
+ * Sends `params` to the named endpoint with the client's authentication.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#appendix-B (form encoding, UTF-8)
+ */
+export async function postForm(
+  context: RequestContext,
+  name: 'token_endpoint' | 'device_authorization_endpoint',
+  params: URLSearchParams,
+  signal?: AbortSignal,
+): Promise<PostResult> {
+  const url = endpoint(context.server, name);
+  const headers = new Headers({
+    accept: 'application/json',
+    'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
+  });
+  // RFC 6749 §3.2.1 and RFC 8628 §3.1: the same authentication on every request, freshly applied.
+  await context.auth(context.server, context.client, params, headers);
+  const secrets = collectSecrets(params, headers);
+  const http = await send(
+    context.http,
+    { method: 'POST', url, headers: Object.fromEntries(headers), body: formBody(params) },
+    signal,
+  );
+  return { http, secrets };
+}
+
+function collectSecrets(params: URLSearchParams, headers: Headers): string[] {
+  const secrets: string[] = [];
+  for (const name of SECRET_PARAMETERS) secrets.push(...params.getAll(name));
+  const authorization = headers.get('authorization');
+  if (authorization !== null) {
+    const credentials = authorization.replace(/^\S+\s+/, '');
+    secrets.push(authorization, credentials, ...basicSecret(credentials));
+  }
+  return secrets;
+}
+
+/** The decoded secret of Basic credentials (RFC 6749 §2.3.1), so an echo of it is redacted too. */
+function basicSecret(credentials: string): string[] {
+  try {
+    const decoded = atob(credentials);
+    const secret = decoded.slice(decoded.indexOf(':') + 1);
+    return [secret, decodeURIComponent(secret.replace(/\+/g, ' '))];
+  } catch {
+    return []; // not Basic, or not our encoding: nothing more to redact
+  }
+}
