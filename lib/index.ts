@@ -31,6 +31,27 @@ export { MAX_RESPONSE_BYTES, customFetch, type CustomFetch, type CustomFetchOpti
 export { validateIdToken, type IDToken, type IDTokenExpectations } from './id-token.js';
 export { clockSkew, clockTolerance, type ClientMetadata, type ServerMetadata } from './metadata.js';
 export type { RequestParameters } from './parameters.js';
+export {
+  pollDeviceAuthorizationGrant,
+  resumeDeviceAuthorizationGrant,
+  type DeviceAuthorizationGrantPollOptions,
+  type PollEvent,
+} from './poll.js';
+export {
+  DEFAULT_BACKOFF_CAP,
+  DEFAULT_INTERVAL,
+  SLOW_DOWN_INCREMENT,
+  expiredError,
+  initialState,
+  parsePollingState,
+  step,
+  transientWait,
+  type InitialStateOptions,
+  type PollingCommand,
+  type PollingInput,
+  type PollingState,
+  type PollingStep,
+} from './polling.js';
 export { DEVICE_CODE_GRANT_TYPE, deviceAccessTokenParameters } from './token-request.js';
 export {
   classifyRequestFailure,
@@ -39,3 +60,4 @@ export {
   type TokenEndpointResponse,
   type TokenOutcome,
 } from './token-response.js';
+export type { TokenEndpointResponseHelpers } from './token-result.js';

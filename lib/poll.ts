@@ -1,0 +1,209 @@
+/**
+ * The driver: runs the pure polling machine with a clock, a sleep and the token request. It is
+ * the only polling code that touches time, timers or the network.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.4
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ * @module
+ */
+
+import { requestContext, type Configuration, type RequestContext } from './configuration.js';
+import { deviceAuthorizationReceivedAt, type DeviceAuthorizationResponse } from './device-authorization.js';
+import { ClientError, argumentError } from './errors.js';
+import { abortError } from './http.js';
+import type { RequestParameters } from './parameters.js';
+import { initialState, parsePollingState, step, type PollingState, type PollingStep } from './polling.js';
+import { postForm } from './request.js';
+import { deviceAccessTokenParameters } from './token-request.js';
+import { classifyRequestFailure, classifyTokenResponse, type TokenEndpointResponse, type TokenOutcome } from './token-response.js';
+import { tokenResult, type TokenEndpointResponseHelpers } from './token-result.js';
+
+/** What `onPoll` receives: enough for a countdown, and never the device_code. */
+export interface PollEvent {
+  /** Requests sent so far. */
+  attempt: number;
+  /** The interval in force, seconds. */
+  interval: number;
+  /** Seconds until the codes expire. */
+  remaining: number;
+  /** When the next request may go, ms since the epoch. */
+  nextPollAt: number;
+  /** What the last request produced, if there was one. */
+  lastOutcome?: 'pending' | 'slow_down' | 'transient';
+}
+
+/**
+ * Options of {@link pollDeviceAuthorizationGrant}: openid-client v6's `signal` and `DPoP`, plus
+ * our own clock, sleep, backoff cap and hooks.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ */
+export interface DeviceAuthorizationGrantPollOptions {
+  /** Ends the wait and the request in flight at once. */
+  signal?: AbortSignal;
+  /** DPoP is not supported yet: passing it throws `OAUTH_UNSUPPORTED_OPERATION` before any request. */
+  DPoP?: unknown;
+  /** The clock, ms since the epoch. Default `Date.now`. */
+  now?: () => number;
+  /** Waits `ms` or rejects when `signal` aborts. Default: a cleared setTimeout. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Cap on the transient backoff, seconds (default 60; never below twice the interval). */
+  backoffCap?: number;
+  /** Token types to accept besides bearer and dpop (RFC 6749 §7.1). */
+  allowedTokenTypes?: readonly string[];
+  /** Called before every wait; carries no secret. */
+  onPoll?: (event: PollEvent) => void;
+  /** Called with the JSON state after every step. **It contains the device_code, a secret.** */
+  onState?: (state: PollingState) => void;
+}
+
+/** setTimeout cannot wait longer than 2³¹−1 ms: longer waits are split (the machine re-sleeps). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function timerSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(abortError(signal?.reason));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+// RFC 8628 §3.5 and dg:polling: never two requests in flight for one device_code.
+const active = new Set<string>();
+
+function outcomeName(outcome: TokenOutcome | undefined): PollEvent['lastOutcome'] {
+  return outcome?.kind === 'pending' || outcome?.kind === 'slow_down' || outcome?.kind === 'transient' ? outcome.kind : undefined;
+}
+
+interface Run {
+  context: RequestContext;
+  params: URLSearchParams;
+  options: DeviceAuthorizationGrantPollOptions;
+  now: () => number;
+}
+
+async function pollOnce(run: Run): Promise<{ outcome: TokenOutcome; receivedAt: number }> {
+  const { signal, allowedTokenTypes } = run.options;
+  try {
+    const { http, secrets } = await postForm(run.context, 'token_endpoint', run.params, signal);
+    return { outcome: classifyTokenResponse(http, secrets, allowedTokenTypes), receivedAt: http.receivedAt };
+  } catch (error) {
+    if (signal?.aborted) throw abortError(signal.reason);
+    return { outcome: classifyRequestFailure(error), receivedAt: run.now() };
+  }
+}
+
+async function drive(run: Run, state: PollingState): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
+  const { options, now } = run;
+  const sleep = options.sleep ?? timerSleep;
+  if (active.has(state.device_code)) {
+    throw new ClientError('this device_code is already being polled', { code: 'OAUTH_INVALID_STATE' });
+  }
+  active.add(state.device_code);
+  try {
+    let current: PollingStep = step(state, { type: 'start', now: now() });
+    let last: TokenOutcome | undefined;
+    let receivedAt = 0;
+    for (;;) {
+      options.onState?.(current.state);
+      const { command } = current;
+      if (command.type === 'done') return tokenResult(command.token, run.context.server, run.context.client, receivedAt, now);
+      if (command.type === 'fail') throw command.error;
+      if (command.type === 'sleep') {
+        const at = now();
+        const event: PollEvent = {
+          attempt: current.state.polls,
+          interval: current.state.interval,
+          remaining: Math.max(0, (current.state.deadline - at) / 1000),
+          nextPollAt: command.until,
+        };
+        const lastOutcome = outcomeName(last);
+        if (lastOutcome !== undefined) event.lastOutcome = lastOutcome;
+        options.onPoll?.(event);
+        if (options.signal?.aborted) throw abortError(options.signal.reason);
+        await sleep(Math.min(Math.max(0, command.until - at), MAX_TIMER_MS), options.signal).catch((error: unknown) => {
+          throw options.signal?.aborted ? abortError(options.signal.reason) : error;
+        });
+        current = step(current.state, { type: 'timer', now: now() });
+      } else {
+        const answer = await pollOnce(run);
+        last = answer.outcome;
+        receivedAt = answer.receivedAt;
+        current = step(current.state, { type: 'response', now: now(), outcome: answer.outcome });
+      }
+    }
+  } finally {
+    active.delete(state.device_code);
+  }
+}
+
+function prepare(config: Configuration, parameters: RequestParameters | undefined, options: DeviceAuthorizationGrantPollOptions | undefined, deviceCode: string): Run {
+  const opts = options ?? {};
+  if (opts.DPoP !== undefined) {
+    throw new ClientError('DPoP is not supported yet', { code: 'OAUTH_UNSUPPORTED_OPERATION' });
+  }
+  const now = opts.now ?? ((): number => Date.now());
+  return {
+    context: requestContext(config, now),
+    params: deviceAccessTokenParameters(deviceCode, parameters),
+    options: opts,
+    now,
+  };
+}
+
+/**
+ * Polls the token endpoint until the user finishes the device flow, with openid-client v6's
+ * signature and results (RFC 8628 §3.4, §3.5).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ */
+export async function pollDeviceAuthorizationGrant(
+  config: Configuration,
+  deviceAuthorizationResponse: DeviceAuthorizationResponse,
+  parameters?: RequestParameters,
+  options?: DeviceAuthorizationGrantPollOptions,
+): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
+  const response = deviceAuthorizationResponse;
+  const positive = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value) && value > 0;
+  if (response === null || typeof response !== 'object' || typeof response.device_code !== 'string' || response.device_code === '') {
+    throw argumentError('"deviceAuthorizationResponse.device_code" must be a non-empty string', 'ERR_INVALID_ARG_TYPE');
+  }
+  if (!positive(response.expires_in) || (response.interval !== undefined && !positive(response.interval))) {
+    throw argumentError('"deviceAuthorizationResponse" expires_in and interval must be positive numbers', 'ERR_INVALID_ARG_VALUE');
+  }
+  const run = prepare(config, parameters, options, response.device_code);
+  // RFC 8628 §3.2: expires_in counts from the response's arrival, recorded by initiateDeviceAuthorization.
+  const receivedAt = deviceAuthorizationReceivedAt(response) ?? run.now();
+  const state = initialState({
+    device_code: response.device_code,
+    interval: response.interval,
+    expires_in: response.expires_in,
+    receivedAt,
+    backoffCap: run.options.backoffCap,
+  });
+  return drive(run, state);
+}
+
+/**
+ * Carries on polling from a state saved through `onState`, possibly in another process. It never
+ * polls early: a state saved with a request in flight waits a full interval from that request,
+ * and the token that request may have produced is lost.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ */
+export async function resumeDeviceAuthorizationGrant(
+  config: Configuration,
+  savedState: PollingState,
+  parameters?: RequestParameters,
+  options?: DeviceAuthorizationGrantPollOptions,
+): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
+  const state = parsePollingState(savedState);
+  const run = prepare(config, parameters, options, state.device_code);
+  return drive(run, state);
+}

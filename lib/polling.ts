@@ -1,0 +1,233 @@
+/**
+ * The pure polling machine of the device flow (RFC 8628 §3.4–3.5). It performs no I/O, reads
+ * no clock and sets no timer: time comes in with every input, and effects go out as commands,
+ * in the manner of sans-I/O protocol cores. Its state is plain JSON, so it can be saved and
+ * resumed in another process. **The state holds the device_code, which is a secret.**
+ *
+ * ```
+ *                 start / timer (now < wakeAt: sleep again)
+ *                  ┌──────┐
+ *                  │      ▼
+ *   initialState ─► waiting ──timer (now ≥ wakeAt)──► requesting ──response: token──► done
+ *                     ▲  │                             │   ▲   │
+ *                     │  └──timer (now ≥ deadline)─┐   │   │   └─response: terminal─► failed
+ *                     │                            ▼   │   └─retry_now (DPoP nonce)
+ *                     │                         failed │
+ *                     └─response: pending, slow_down,──┘
+ *                       transient (wait grows)   (response after the deadline → failed)
+ * ```
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ * @module
+ */
+
+import { ClientError } from './errors.js';
+import type { TokenEndpointResponse, TokenOutcome } from './token-response.js';
+
+/** RFC 8628 §3.2: the interval when the server sends none, in seconds. */
+export const DEFAULT_INTERVAL = 5;
+/** RFC 8628 §3.5: slow_down adds this many seconds to the interval. */
+export const SLOW_DOWN_INCREMENT = 5;
+/** Default cap in seconds on the transient backoff, before the 2·interval floor. */
+export const DEFAULT_BACKOFF_CAP = 60;
+
+/**
+ * The machine's state: plain JSON. Times are ms since the epoch, intervals are seconds.
+ * Contains the device_code (a secret, RFC 8628 §5.2): store it as you would a token.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ */
+export interface PollingState {
+  /** Format version. */
+  readonly v: 1;
+  readonly phase: 'waiting' | 'requesting' | 'done' | 'failed';
+  /** The device_code, sent verbatim on every poll (RFC 8628 §3.4). */
+  readonly device_code: string;
+  /** The interval in force, seconds, slow_down increases included. */
+  readonly interval: number;
+  /** When the codes expire (device authorization response arrival + expires_in). */
+  readonly deadline: number;
+  /** No request before this time. */
+  readonly wakeAt: number;
+  /** Consecutive transient failures. */
+  readonly failures: number;
+  /** Requests sent so far (a DPoP nonce retry does not count). */
+  readonly polls: number;
+  /** Cap on the transient backoff, seconds. */
+  readonly backoffCap: number;
+  /** When the request in flight was sent, while `phase` is `'requesting'`. */
+  readonly sentAt?: number;
+}
+
+/**
+ * An input. Every input carries `now`, ms since the epoch.
+ *
+ * - `start`: begin, or carry on from a saved state;
+ * - `timer`: a sleep ended;
+ * - `response`: the outcome of the request in flight;
+ * - `retry_now`: resend the request in flight at once, e.g. with a new DPoP nonce; not a poll.
+ */
+export type PollingInput =
+  | { readonly type: 'start'; readonly now: number }
+  | { readonly type: 'timer'; readonly now: number }
+  | { readonly type: 'response'; readonly now: number; readonly outcome: TokenOutcome }
+  | { readonly type: 'retry_now'; readonly now: number };
+
+/** An effect for the driver to perform. */
+export type PollingCommand =
+  | { readonly type: 'sleep'; readonly until: number }
+  | { readonly type: 'request' }
+  | { readonly type: 'done'; readonly token: TokenEndpointResponse }
+  | { readonly type: 'fail'; readonly error: Error };
+
+/** The result of one {@link step}. */
+export interface PollingStep {
+  readonly state: PollingState;
+  readonly command: PollingCommand;
+}
+
+/** What a new flow starts from. */
+export interface InitialStateOptions {
+  device_code: string;
+  /** Seconds; {@link DEFAULT_INTERVAL} when undefined. */
+  interval?: number | undefined;
+  /** Seconds (RFC 8628 §3.2). */
+  expires_in: number;
+  /** When the device authorization response arrived, ms since the epoch. */
+  receivedAt: number;
+  /** Seconds; {@link DEFAULT_BACKOFF_CAP} when undefined. */
+  backoffCap?: number | undefined;
+}
+
+/**
+ * A new state. dg:polling: the first poll also waits one interval, counted from the arrival
+ * of the device authorization response, and the deadline counts from that arrival too.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.2
+ */
+export function initialState(options: InitialStateOptions): PollingState {
+  const interval = options.interval ?? DEFAULT_INTERVAL; // RFC 8628 §3.2: default 5 s
+  return {
+    v: 1,
+    phase: 'waiting',
+    device_code: options.device_code,
+    interval,
+    deadline: options.receivedAt + options.expires_in * 1000,
+    wakeAt: options.receivedAt + interval * 1000,
+    failures: 0,
+    polls: 0,
+    backoffCap: options.backoffCap ?? DEFAULT_BACKOFF_CAP,
+  };
+}
+
+/**
+ * The typed local expiry error: `OAUTH_TIMEOUT` with `error: 'expired_token'`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5 (expired_token)
+ */
+export function expiredError(cause?: Error): ClientError {
+  const error = new ClientError('the device_code expired before the authorization completed', {
+    code: 'OAUTH_TIMEOUT',
+    cause,
+  });
+  error.error = 'expired_token';
+  return error;
+}
+
+function sleepUntil(state: PollingState, wakeAt: number): PollingStep {
+  // Every sleep is clamped at the deadline; waking there ends the flow.
+  const next: PollingState = { ...state, phase: 'waiting', wakeAt };
+  delete (next as { sentAt?: number }).sentAt;
+  return { state: next, command: { type: 'sleep', until: Math.min(wakeAt, state.deadline) } };
+}
+
+function fail(state: PollingState, error: Error): PollingStep {
+  return { state: { ...state, phase: 'failed' }, command: { type: 'fail', error } };
+}
+
+/** dg:polling: after n ≥ 1 transient failures wait min(I·2ⁿ, max(cap, 2I)); the first retry waits 2I. */
+export function transientWait(interval: number, failures: number, backoffCap: number): number {
+  return Math.min(interval * 2 ** failures, Math.max(backoffCap, 2 * interval));
+}
+
+function onResponse(state: PollingState, now: number, outcome: TokenOutcome): PollingStep {
+  if (outcome.kind === 'token') return { state: { ...state, phase: 'done' }, command: { type: 'done', token: outcome.body } };
+  // RFC 8628 §3.5: any error other than authorization_pending and slow_down ends polling.
+  if (outcome.kind === 'terminal') return fail(state, outcome.error);
+  // A request in flight at the deadline may finish; only a token is worth anything then.
+  if (now >= state.deadline) return fail(state, expiredError(outcome.kind === 'transient' ? outcome.error : undefined));
+  const retryAfter = outcome.retryAfter ?? 0;
+  if (outcome.kind === 'transient') {
+    // RFC 8628 §3.5: on a timeout (and, by our policy, any transient fault) back off before retrying.
+    const failures = state.failures + 1;
+    const wait = Math.max(transientWait(state.interval, failures, state.backoffCap), retryAfter);
+    return sleepUntil({ ...state, failures }, now + wait * 1000);
+  }
+  // RFC 8628 §3.5: slow_down adds 5 s for this and every later request; a larger server interval wins.
+  const interval =
+    outcome.kind === 'slow_down' ? Math.max(state.interval + SLOW_DOWN_INCREMENT, outcome.interval ?? 0) : state.interval;
+  // The wait counts from this response's arrival (now), and Retry-After can only lengthen it.
+  return sleepUntil({ ...state, interval, failures: 0 }, now + Math.max(interval, retryAfter) * 1000);
+}
+
+function sendRequest(state: PollingState, now: number, counts: boolean): PollingStep {
+  return {
+    state: { ...state, phase: 'requesting', sentAt: now, polls: state.polls + (counts ? 1 : 0) },
+    command: { type: 'request' },
+  };
+}
+
+/**
+ * Advances the machine by one input. Pure: the same state and input give the same result.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ */
+export function step(state: PollingState, input: PollingInput): PollingStep {
+  if (state.phase === 'done' || state.phase === 'failed') {
+    return fail(state, new ClientError('the polling flow has already ended', { code: 'OAUTH_INVALID_STATE' }));
+  }
+  const { now } = input;
+  switch (input.type) {
+    case 'start':
+      // Resumed while a request was in flight: its answer is lost, so wait a full interval from it.
+      if (state.phase === 'requesting') {
+        return sleepUntil(state, Math.max(state.wakeAt, (state.sentAt ?? now) + state.interval * 1000));
+      }
+      return sleepUntil(state, state.wakeAt);
+    case 'timer':
+      if (state.phase !== 'waiting') break;
+      // RFC 8628 §3.5: no request at or after the deadline.
+      if (now >= state.deadline) return fail(state, expiredError());
+      // A clock that went backwards (or an early timer): sleep again, never poll early.
+      if (now < state.wakeAt) return sleepUntil(state, state.wakeAt);
+      return sendRequest(state, now, true);
+    case 'response':
+      if (state.phase !== 'requesting') break;
+      return onResponse(state, now, input.outcome);
+    case 'retry_now':
+      if (state.phase !== 'requesting') break;
+      if (now >= state.deadline) return fail(state, expiredError());
+      return sendRequest(state, now, false);
+  }
+  return fail(state, new ClientError(`input "${input.type}" is not valid in phase "${state.phase}"`, { code: 'OAUTH_INVALID_STATE' }));
+}
+
+/**
+ * Checks that a value is a state this version can resume; returns it typed.
+ */
+export function parsePollingState(value: unknown): PollingState {
+  const s = value as Record<string, unknown> | null;
+  const finite = (key: string): boolean => typeof s?.[key] === 'number' && Number.isFinite(s[key]);
+  const ok =
+    s !== null &&
+    typeof s === 'object' &&
+    s['v'] === 1 &&
+    (s['phase'] === 'waiting' || s['phase'] === 'requesting') &&
+    typeof s['device_code'] === 'string' &&
+    s['device_code'] !== '' &&
+    ['interval', 'deadline', 'wakeAt', 'failures', 'polls', 'backoffCap'].every(finite) &&
+    (s['interval'] as number) > 0 &&
+    (s['sentAt'] === undefined || finite('sentAt'));
+  if (!ok) throw new ClientError('saved polling state is not valid or not resumable', { code: 'OAUTH_INVALID_STATE' });
+  return s as unknown as PollingState;
+}

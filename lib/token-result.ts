@@ -1,0 +1,58 @@
+/**
+ * The token response as callers receive it: ID token claims checked (OIDC Core §3.1.3.7), and
+ * openid-client v6's non-enumerable helpers `claims()` and `expiresIn()` attached.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
+ * @module
+ */
+
+import { validateIdToken, type IDToken } from './id-token.js';
+import { clockSkew, clockTolerance, type ClientMetadata, type ServerMetadata } from './metadata.js';
+import type { TokenEndpointResponse } from './token-response.js';
+
+/**
+ * Helpers on a token response, as in openid-client v6. Both are non-enumerable.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
+ */
+export interface TokenEndpointResponseHelpers {
+  /** The ID token claims, or undefined when there is no ID token. */
+  claims(): IDToken | undefined;
+  /** Whole seconds until the access token expires: 0 once expired, undefined without `expires_in`. */
+  expiresIn(): number | undefined;
+}
+
+/**
+ * Checks the ID token, if any, and attaches the helpers. `now` is the driver's clock.
+ *
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
+ */
+export function tokenResult(
+  body: TokenEndpointResponse,
+  server: ServerMetadata,
+  client: ClientMetadata,
+  receivedAt: number,
+  now: () => number,
+): TokenEndpointResponse & TokenEndpointResponseHelpers {
+  const skew = client[clockSkew] ?? 0;
+  const claims =
+    body.id_token === undefined
+      ? undefined
+      : validateIdToken(body.id_token, {
+          issuer: server.issuer,
+          clientId: client.client_id,
+          now: Math.floor(now() / 1000) + skew,
+          tolerance: client[clockTolerance] ?? 30,
+        });
+  const expiresAt = body.expires_in === undefined ? undefined : receivedAt + body.expires_in * 1000;
+  const result = { ...body } as TokenEndpointResponse & TokenEndpointResponseHelpers;
+  Object.defineProperties(result, {
+    claims: { value: () => claims, enumerable: false },
+    expiresIn: {
+      value: () => (expiresAt === undefined ? undefined : Math.max(0, Math.floor((expiresAt - now()) / 1000))),
+      enumerable: false,
+    },
+  });
+  return result;
+}
