@@ -1,0 +1,135 @@
+// Shared set-up for the conformance tests: the in-process authorization server behind
+// customFetch, a fake clock, and credentials that exercise every escaping rule.
+import {
+  ClientSecretBasic,
+  ClientSecretPost,
+  Configuration,
+  None,
+  customFetch,
+  type ClientAuth,
+  type CustomFetch,
+} from '../../lib/index.js';
+import { createAuthorizationServer } from '../server/authorization-server.js';
+import type { AuthorizationServer, AuthorizationServerOptions, RegisteredClient } from '../server/types.js';
+import { createFakeClock, type FakeClock } from './fake-clock.js';
+import { inProcessFetch } from './in-process-fetch.js';
+
+/** RFC 6749 §2.3.1 / App. B: an id and a secret that contain `: + space / % & =`. */
+export const CLIENT_ID = 'dev: client+id /%&=';
+export const CLIENT_SECRET = 'se: cret+ /%&=£€';
+/** A device_code that needs form escaping: `+ & % = /` and a space. */
+export const DEVICE_CODE_PREFIX = 'dc+&%=/ ';
+
+export const ISSUER = 'https://as.example.test';
+
+export type AuthKind = 'none' | 'basic' | 'post';
+
+const METHOD: Record<AuthKind, RegisteredClient['authMethod']> = {
+  none: 'none',
+  basic: 'client_secret_basic',
+  post: 'client_secret_post',
+};
+
+export interface Harness {
+  server: AuthorizationServer;
+  clock: FakeClock;
+  fetch: CustomFetch;
+  config: Configuration;
+}
+
+export interface HarnessOptions extends Omit<AuthorizationServerOptions, 'now' | 'issuer' | 'clients'> {
+  auth?: AuthKind;
+  /** Start the fake clock in auto-advance mode (sleep moves time forward at once). */
+  autoAdvance?: boolean;
+  issuer?: string;
+}
+
+function clientAuthFor(kind: AuthKind): ClientAuth {
+  if (kind === 'basic') return ClientSecretBasic();
+  if (kind === 'post') return ClientSecretPost();
+  return None();
+}
+
+/** Builds a server, a fake clock and a Configuration wired to the in-process fetch. */
+export function harness(options: HarnessOptions = {}): Harness {
+  const { auth = 'none', autoAdvance = false, issuer = ISSUER, ...serverOptions } = options;
+  const clock = createFakeClock({ autoAdvance });
+  let counter = 0;
+  const server = createAuthorizationServer({
+    deviceCodeFactory: () => `${DEVICE_CODE_PREFIX}${++counter}`,
+    tolerance: 0,
+    ...serverOptions,
+    issuer,
+    now: clock.now,
+    clients: [
+      auth === 'none'
+        ? { clientId: CLIENT_ID, authMethod: 'none' }
+        : { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, authMethod: METHOD[auth] },
+    ],
+  });
+  const fetch = inProcessFetch(server) as CustomFetch;
+  const config = new Configuration(
+    {
+      issuer,
+      token_endpoint: `${issuer}/token`,
+      device_authorization_endpoint: `${issuer}/device_authorization`,
+    },
+    CLIENT_ID,
+    auth === 'none' ? undefined : { client_secret: CLIENT_SECRET },
+    clientAuthFor(auth),
+  );
+  config[customFetch] = fetch;
+  return { server, clock, fetch, config };
+}
+
+/** A customFetch that answers every request with `respond` and records what it was given. */
+export function scriptedFetch(respond: (url: string, init: Parameters<CustomFetch>[1], index: number) => Response | Promise<Response>): CustomFetch & {
+  calls: Array<{ url: string; init: Parameters<CustomFetch>[1] }>;
+} {
+  const calls: Array<{ url: string; init: Parameters<CustomFetch>[1] }> = [];
+  const fn = (async (url: string, init: Parameters<CustomFetch>[1]) => {
+    calls.push({ url, init });
+    return respond(url, init, calls.length - 1);
+  }) as CustomFetch & { calls: typeof calls };
+  fn.calls = calls;
+  return fn;
+}
+
+/** A Configuration over a scripted fetch, for tests that need exact control of the wire. */
+export function scriptedConfig(
+  respond: Parameters<typeof scriptedFetch>[0],
+  auth: AuthKind = 'none',
+): { config: Configuration; fetch: ReturnType<typeof scriptedFetch> } {
+  const fetch = scriptedFetch(respond);
+  const config = new Configuration(
+    { issuer: ISSUER, token_endpoint: `${ISSUER}/token`, device_authorization_endpoint: `${ISSUER}/device_authorization` },
+    CLIENT_ID,
+    auth === 'none' ? undefined : { client_secret: CLIENT_SECRET },
+    clientAuthFor(auth),
+  );
+  config[customFetch] = fetch;
+  return { config, fetch };
+}
+
+/** A JSON response, as a server would send it. */
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+}
+
+/** A valid device authorization response body. */
+export function deviceBody(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    device_code: `${DEVICE_CODE_PREFIX}1`,
+    user_code: 'WDJB-MJHT',
+    verification_uri: `${ISSUER}/device`,
+    verification_uri_complete: `${ISSUER}/device?user_code=WDJB-MJHT`,
+    expires_in: 600,
+    interval: 5,
+    ...extra,
+  };
+}
+
+/** Parses a form body the way a server does (RFC 6749 App. B). */
+export function formOf(body: string | undefined): URLSearchParams {
+  return new URLSearchParams(body ?? '');
+}
