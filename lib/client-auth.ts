@@ -26,9 +26,8 @@ export type ClientAuth = (
 
 function secretOf(explicit: string | undefined, client: ClientMetadata): string {
   const secret = explicit ?? client.client_secret;
-  if (typeof secret !== 'string' || secret.length === 0) {
-    throw argumentError('"client_secret" must be a non-empty string', 'ERR_INVALID_ARG_TYPE');
-  }
+  if (typeof secret !== 'string') throw argumentError('"client_secret" must be a string', 'ERR_INVALID_ARG_TYPE');
+  if (secret.length === 0) throw argumentError('"client_secret" must not be empty', 'ERR_INVALID_ARG_VALUE');
   return secret;
 }
 

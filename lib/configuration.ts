@@ -143,9 +143,12 @@ export function endpoint(server: ServerMetadata, name: 'token_endpoint' | 'devic
   if (value === undefined) {
     throw new ClientError(`authorization server metadata does not contain "${name}"`, { code: 'OAUTH_MISSING_SERVER_METADATA' });
   }
-  const url = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined;
+  // RFC 6749 §3.2: an endpoint URI has no fragment component (not even an empty one).
+  const url = typeof value === 'string' && URL.canParse(value) && !value.includes('#') ? new URL(value) : undefined;
   if (url === undefined) {
-    throw new ClientError(`authorization server metadata "${name}" must be an absolute URL`, { code: 'OAUTH_INVALID_SERVER_METADATA' });
+    throw new ClientError(`authorization server metadata "${name}" must be an absolute URL without a fragment`, {
+      code: 'OAUTH_INVALID_SERVER_METADATA',
+    });
   }
   return url;
 }

@@ -105,8 +105,11 @@ function checkMetadata(metadata: JsonObject, expectedIssuer: URL): ServerMetadat
   for (const name of ['token_endpoint', 'device_authorization_endpoint']) {
     const value = metadata[name];
     if (value === undefined && name === 'device_authorization_endpoint') continue;
-    if (typeof value !== 'string' || !URL.canParse(value)) {
-      throw new ClientError(`authorization server metadata "${name}" must be an absolute URL`, { code: 'OAUTH_INVALID_SERVER_METADATA' });
+    if (typeof value !== 'string' || !URL.canParse(value) || value.includes('#')) {
+      // RFC 6749 §3.2: no fragment in an endpoint URI.
+      throw new ClientError(`authorization server metadata "${name}" must be an absolute URL without a fragment`, {
+        code: 'OAUTH_INVALID_SERVER_METADATA',
+      });
     }
   }
   return metadata as ServerMetadata;

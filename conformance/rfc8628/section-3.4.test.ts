@@ -1,0 +1,85 @@
+// RFC 8628 §3.4: the device access token request.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ClientError, initiateDeviceAuthorization, pollDeviceAuthorizationGrant, Configuration, None, customFetch } from '../../lib/index.js';
+import { createFakeClock } from '../support/fake-clock.js';
+import { CLIENT_ID, CLIENT_SECRET, DEVICE_CODE_PREFIX, ISSUER, harness, json, deviceBody, scriptedConfig, type AuthKind } from '../support/harness.js';
+
+async function approvedFlow(auth: AuthKind) {
+  const h = harness({ auth, autoAdvance: true, interval: 1 });
+  const device = await initiateDeviceAuthorization(h.config, { scope: 'openid' }, { now: h.clock.now });
+  let polls = 0;
+  const token = await pollDeviceAuthorizationGrant(h.config, device, undefined, {
+    now: h.clock.now,
+    sleep: h.clock.sleep,
+    onPoll: () => {
+      if (++polls === 3) h.server.approve(device.user_code);
+    },
+  });
+  const tokenRequests = h.server.requests.filter((r) => r.endpoint === 'token');
+  return { h, device, token, tokenRequests };
+}
+
+test('rfc8628:3.4:grant-type every poll sends grant_type=urn:ietf:params:oauth:grant-type:device_code', async () => {
+  const { tokenRequests, token } = await approvedFlow('none');
+  assert.ok(tokenRequests.length >= 3);
+  for (const request of tokenRequests) {
+    assert.equal(request.method, 'POST');
+    assert.deepEqual(
+      request.form.filter(([name]) => name === 'grant_type'),
+      [['grant_type', 'urn:ietf:params:oauth:grant-type:device_code']],
+    );
+  }
+  assert.equal(typeof token.access_token, 'string');
+});
+
+test('rfc8628:3.4:device-code the device_code travels verbatim, with + & % = / and space form-escaped', async () => {
+  const { device, tokenRequests } = await approvedFlow('none');
+  assert.ok(device.device_code.startsWith(DEVICE_CODE_PREFIX));
+  for (const request of tokenRequests) {
+    assert.deepEqual(request.form.filter(([name]) => name === 'device_code'), [['device_code', device.device_code]]);
+    assert.ok(request.body.includes('device_code=dc%2B%26%25%3D%2F+'), request.body);
+  }
+});
+
+test('rfc8628:3.4:client-id-public a public client sends client_id in every token request', async () => {
+  const { tokenRequests } = await approvedFlow('none');
+  for (const request of tokenRequests) {
+    assert.deepEqual(request.form.filter(([name]) => name === 'client_id'), [['client_id', CLIENT_ID]]);
+    assert.equal(request.headers['authorization'], undefined);
+  }
+});
+
+test('rfc8628:3.4:client-auth rfc6749:3.2.1:confidential-auth Basic and Post clients authenticate on every token request', async () => {
+  for (const auth of ['basic', 'post'] as const) {
+    const { tokenRequests, token } = await approvedFlow(auth);
+    assert.ok(tokenRequests.length >= 3);
+    for (const request of tokenRequests) {
+      const form = new Map(request.form);
+      if (auth === 'basic') {
+        assert.match(request.headers['authorization'] ?? '', /^Basic /);
+        assert.equal(form.has('client_secret'), false);
+      } else {
+        assert.equal(form.get('client_secret'), CLIENT_SECRET);
+        assert.equal(form.get('client_id'), CLIENT_ID);
+        assert.equal(request.headers['authorization'], undefined);
+      }
+    }
+    assert.equal(token.token_type, 'bearer');
+  }
+});
+
+test('rfc8628:3.4:token-endpoint polls go to token_endpoint; without one the poll fails before any request', async () => {
+  const { tokenRequests } = await approvedFlow('none');
+  assert.ok(tokenRequests.every((r) => r.path === '/token'));
+
+  const { fetch } = scriptedConfig(() => json({}));
+  const config = new Configuration({ issuer: ISSUER }, CLIENT_ID, undefined, None());
+  config[customFetch] = fetch;
+  const clock = createFakeClock({ autoAdvance: true });
+  await assert.rejects(
+    pollDeviceAuthorizationGrant(config, deviceBody() as never, undefined, { now: clock.now, sleep: clock.sleep }),
+    (error: unknown) => error instanceof ClientError && error.code === 'OAUTH_MISSING_SERVER_METADATA',
+  );
+  assert.equal(fetch.calls.length, 0);
+});
