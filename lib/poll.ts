@@ -91,7 +91,8 @@ interface Run {
 async function pollOnce(run: Run): Promise<{ outcome: TokenOutcome; receivedAt: number }> {
   const { signal, allowedTokenTypes } = run.options;
   try {
-    const { http, secrets } = await postForm(run.context, 'token_endpoint', run.params, signal);
+    // A fresh copy per request: a ClientAuth may append (e.g. a new assertion) on every call.
+    const { http, secrets } = await postForm(run.context, 'token_endpoint', new URLSearchParams(run.params), signal);
     return { outcome: classifyTokenResponse(http, secrets, allowedTokenTypes), receivedAt: http.receivedAt };
   } catch (error) {
     if (signal?.aborted) throw abortError(signal.reason);
