@@ -23,6 +23,24 @@ interface Internals {
 const internals = new WeakMap<Configuration, Internals>();
 
 /**
+ * A deep copy with every array and plain object frozen, so that neither the caller's objects nor
+ * what serverMetadata() and clientMetadata() return can change the configuration (dg:compat:configuration-constructor).
+ */
+function frozenCopy<T>(value: T): T {
+  if (Array.isArray(value)) return Object.freeze(value.map(frozenCopy)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const copy = {};
+  for (const key of Reflect.ownKeys(value)) {
+    if (!Object.prototype.propertyIsEnumerable.call(value, key)) continue;
+    const item = frozenCopy((value as Record<PropertyKey, unknown>)[key]);
+    Object.defineProperty(copy, key, { value: item, enumerable: true }); // defines: a "__proto__" key stays data
+  }
+  return Object.freeze(copy) as T;
+}
+
+/**
  * The configuration of one client at one authorization server, as in openid-client v6.
  *
  * @see https://www.rfc-editor.org/rfc/rfc8414#section-2
@@ -45,10 +63,10 @@ export class Configuration {
       throw argumentError('"clientAuth" must be a function', 'ERR_INVALID_ARG_TYPE');
     }
     const extra = typeof metadata === 'string' ? { client_secret: metadata } : { ...metadata };
-    const client: ClientMetadata = { ...extra, client_id: clientId };
+    const client: ClientMetadata = frozenCopy({ ...extra, client_id: clientId });
     const auth = clientAuth ?? (typeof client.client_secret === 'string' ? ClientSecretPost() : None());
     internals.set(this, {
-      server: Object.freeze({ ...server }),
+      server: frozenCopy({ ...server }),
       client,
       auth,
       timeout: 30,
@@ -74,7 +92,8 @@ export class Configuration {
   }
 
   set timeout(value: number) {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    if (typeof value !== 'number') throw argumentError('"timeout" must be a number of seconds', 'ERR_INVALID_ARG_TYPE');
+    if (!Number.isFinite(value) || value <= 0) {
       throw argumentError('"timeout" must be a positive number of seconds', 'ERR_INVALID_ARG_VALUE');
     }
     own(this).timeout = value;

@@ -99,6 +99,10 @@ function readResponse({ http, secrets }: PostResult, allowInsecure: boolean): De
   // dg:tolerance: an `error` member in a 200 is an error, never a success.
   const error = readOAuthError(body, secrets);
   if (error !== undefined) throw new ResponseBodyError(error, http.response);
+  if (body['error'] !== undefined) {
+    // As at the token endpoint: an error member that is not a string is never read as a success.
+    throw new ClientError('response body "error" property must be a string', { code: 'OAUTH_INVALID_RESPONSE' });
+  }
   return validateDeviceAuthorizationResponse(body, allowInsecure);
 }
 

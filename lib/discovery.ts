@@ -77,7 +77,9 @@ async function fetchMetadata(url: URL, insecure: boolean, options: DiscoveryRequ
     );
   } catch (error) {
     const code = (error as ClientError).code;
-    if (!options.signal?.aborted && (code === 'OAUTH_NETWORK_ERROR' || code === 'OAUTH_TIMEOUT')) return error as ClientError;
+    // A refused redirect (OAUTH_RESPONSE_IS_NOT_CONFORM) is a non-200 status: the next location may still answer.
+    const retryable = code === 'OAUTH_NETWORK_ERROR' || code === 'OAUTH_TIMEOUT' || code === 'OAUTH_RESPONSE_IS_NOT_CONFORM';
+    if (!options.signal?.aborted && retryable) return error as ClientError;
     throw error; // an abort, a forbidden protocol, an oversized body: trying elsewhere would not help
   }
   // RFC 8414 §3.2: only a 200 with a JSON object is metadata.
@@ -132,10 +134,16 @@ export async function discovery(
 ): Promise<Configuration> {
   if (!(server instanceof URL)) throw argumentError('"server" must be an instance of URL', 'ERR_INVALID_ARG_TYPE');
   // RFC 8414 §2: an issuer has no query and no fragment.
-  if (server.search !== '' || server.hash !== '') {
+  // An empty '?' or '#' is still a component, though URL reports search and hash as ''.
+  if (server.search !== '' || server.hash !== '' || /[?#]/.test(server.href)) {
     throw argumentError('"server" must not have a query or a fragment', 'ERR_INVALID_ARG_VALUE');
   }
   const opts = options ?? {};
+  // dg:compat:arg-errors: every argument is checked before any request is sent, by the very
+  // setters that will receive it (a throwaway Configuration, so the checks live in one place).
+  const probe = new Configuration({ issuer: server.href }, clientId, metadata, clientAuth);
+  if (opts.timeout !== undefined) probe.timeout = opts.timeout;
+  probe[customFetch] = opts[customFetch];
   const insecure = opts.execute?.includes(allowInsecureRequests) === true;
   const { urls, issuer } = discoveryUrls(server, opts.algorithm ?? 'oidc', opts.insertThenAppend === true);
   let found: JsonObject | Error = await fetchMetadata(urls[0]!, insecure, opts);

@@ -75,10 +75,11 @@ export function validateIdToken(jwt: string, expected: IDTokenExpectations): IDT
   if (claims['iss'] !== expected.issuer) throw mismatch('iss');
   // §3.1.3.7 (3): aud contains the client_id.
   if (!audiences.includes(expected.clientId)) throw mismatch('aud');
-  // §3.1.3.7 (4), (5): azp is required only with several audiences, and when present names us.
+  // §3.1.3.7 (4), (5): with several audiences azp is required and must name us. With one audience
+  // azp is ignored, as openid-client does (spec/oidc.md: oidc:3.1.3.7:azp-equals-client deviates).
   const azp = claims['azp'];
   if (audiences.length > 1 && azp === undefined) throw invalid('JWT "azp" (claim) missing');
-  if (azp !== undefined && azp !== expected.clientId) throw mismatch('azp');
+  if (audiences.length > 1 && azp !== expected.clientId) throw mismatch('azp');
   // §3.1.3.7 (9): the current time is before exp, within the tolerance.
   if ((claims['exp'] as number) <= expected.now - expected.tolerance) {
     throw new ClientError('JWT "exp" (expiration time) claim timestamp check failed', { code: 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED' });

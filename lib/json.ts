@@ -26,8 +26,9 @@ export function parseJsonObject(text: string): JsonObject {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (cause) {
-    throw new ClientError('failed to parse the response body as JSON', { code: 'OAUTH_PARSE_ERROR', cause });
+  } catch {
+    // No cause: V8's SyntaxError message quotes the body, which may echo a secret (dg:security:echoed-secret-redaction).
+    throw new ClientError('failed to parse the response body as JSON', { code: 'OAUTH_PARSE_ERROR' });
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ClientError('response body must be a top level JSON object', { code: 'OAUTH_INVALID_RESPONSE' });

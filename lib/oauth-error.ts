@@ -17,12 +17,17 @@ import { isJsonMediaType, parseJsonObject, type JsonObject } from './json.js';
 import { redact, redactDeep } from './redact.js';
 import { parseWWWAuthenticate } from './www-authenticate.js';
 
+/** Token members a server has no business sending with an error; their values are never shown. */
+const TOKEN_MEMBERS = ['access_token', 'refresh_token', 'id_token'];
+
 /**
  * Reads the RFC 6749 §5.2 members when `body.error` is a string; `undefined` otherwise. Wrongly
  * typed `error_description` or `error_uri` are dropped rather than trusted.
  */
-export function readOAuthError(body: JsonObject, secrets: readonly string[]): OAuthErrorBody | undefined {
+export function readOAuthError(body: JsonObject, sent: readonly string[]): OAuthErrorBody | undefined {
   if (typeof body['error'] !== 'string') return undefined;
+  // Tokens that came with an error are secrets too (dg:security:secret-redaction).
+  const secrets = [...sent, ...TOKEN_MEMBERS.map((name) => body[name]).filter((v): v is string => typeof v === 'string')];
   const result: OAuthErrorBody = {
     error: redact(body['error'], secrets),
     raw: redactDeep(body, secrets) as Record<string, unknown>,

@@ -19,6 +19,10 @@ const AUTHENTICATION = ['client_secret', 'client_assertion', 'client_assertion_t
 // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), joined by single spaces.
 const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/;
 
+// RFC 3986 §4.3 absolute-URI, by its characters: a scheme, ':', then only unreserved, reserved
+// (but not '#') and %HH. URL.canParse alone would accept spaces, controls, non-ASCII and bad '%'.
+const ABSOLUTE_URI_NO_FRAGMENT = /^[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9\-._~:/?[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$/;
+
 function entriesOf(parameters: RequestParameters | undefined): Array<[string, string]> {
   if (parameters === undefined) return [];
   if (parameters instanceof URLSearchParams) return [...parameters];
@@ -27,6 +31,9 @@ function entriesOf(parameters: RequestParameters | undefined): Array<[string, st
   }
   const entries: Array<[string, string]> = [];
   for (const [name, value] of Object.entries(parameters)) {
+    if (typeof value !== 'string' && !Array.isArray(value)) {
+      throw argumentError(`parameter "${name}" must be a string or an array of strings`, 'ERR_INVALID_ARG_TYPE');
+    }
     for (const item of typeof value === 'string' ? [value] : value) {
       if (typeof item !== 'string') throw argumentError(`parameter "${name}" must be a string`, 'ERR_INVALID_ARG_TYPE');
       entries.push([name, item]);
@@ -40,7 +47,7 @@ function checkValue(name: string, value: string): void {
     throw argumentError('"scope" must be space-separated scope tokens (RFC 6749 §3.3)', 'ERR_INVALID_ARG_VALUE');
   }
   // RFC 8707 §2: an absolute URI without a fragment.
-  if (name === 'resource' && (!URL.canParse(value) || value.includes('#'))) {
+  if (name === 'resource' && (!URL.canParse(value) || !ABSOLUTE_URI_NO_FRAGMENT.test(value))) {
     throw argumentError('"resource" must be an absolute URI without a fragment (RFC 8707 §2)', 'ERR_INVALID_ARG_VALUE');
   }
 }

@@ -107,13 +107,15 @@ export interface InitialStateOptions {
  */
 export function initialState(options: InitialStateOptions): PollingState {
   const interval = options.interval ?? DEFAULT_INTERVAL; // RFC 8628 §3.2: default 5 s
+  // Clamped so that absurd server values still leave finite, JSON-safe times.
+  const deadline = Math.min(options.receivedAt + options.expires_in * 1000, Number.MAX_SAFE_INTEGER);
   return {
     v: 1,
     phase: 'waiting',
     device_code: options.device_code,
     interval,
-    deadline: options.receivedAt + options.expires_in * 1000,
-    wakeAt: options.receivedAt + interval * 1000,
+    deadline,
+    wakeAt: Math.min(options.receivedAt + interval * 1000, deadline),
     failures: 0,
     polls: 0,
     backoffCap: options.backoffCap ?? DEFAULT_BACKOFF_CAP,
@@ -135,10 +137,12 @@ export function expiredError(cause?: Error): ClientError {
 }
 
 function sleepUntil(state: PollingState, wakeAt: number): PollingStep {
-  // Every sleep is clamped at the deadline; waking there ends the flow.
-  const next: PollingState = { ...state, phase: 'waiting', wakeAt };
+  // Every sleep is clamped at the deadline; waking there ends the flow. The stored wakeAt is
+  // clamped too, so that a huge interval or Retry-After never makes the state non-finite.
+  const until = Math.min(wakeAt, state.deadline);
+  const next: PollingState = { ...state, phase: 'waiting', wakeAt: until };
   delete (next as { sentAt?: number }).sentAt;
-  return { state: next, command: { type: 'sleep', until: Math.min(wakeAt, state.deadline) } };
+  return { state: next, command: { type: 'sleep', until } };
 }
 
 function fail(state: PollingState, error: Error): PollingStep {

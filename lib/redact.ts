@@ -11,7 +11,7 @@ import { formEncode } from './form.js';
 const REDACTED = '[REDACTED]';
 
 /**
- * Replaces every occurrence of a secret in `text`, in its raw and its form-encoded spelling,
+ * Replaces every occurrence of a secret in `text`, raw, form-encoded and percent-encoded,
  * because servers echo request bodies back in `error_description`.
  */
 export function redact(text: string, secrets: readonly string[]): string {
@@ -20,7 +20,10 @@ export function redact(text: string, secrets: readonly string[]): string {
     if (secret.length === 0) continue;
     out = out.split(secret).join(REDACTED);
     const encoded = formEncode(secret);
-    if (encoded !== secret) out = out.split(encoded).join(REDACTED);
+    // The URL spelling too (e.g. in an error_uri query): RFC 3986 writes a space as %20, not '+'.
+    for (const spelling of [encoded, encoded.replace(/\+/g, '%20')]) {
+      if (spelling !== secret) out = out.split(spelling).join(REDACTED);
+    }
   }
   return out;
 }

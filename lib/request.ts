@@ -60,11 +60,16 @@ function collectSecrets(params: URLSearchParams, headers: Headers): string[] {
 
 /** The decoded secret of Basic credentials (RFC 6749 §2.3.1), so an echo of it is redacted too. */
 function basicSecret(credentials: string): string[] {
+  let secret: string;
   try {
     const decoded = atob(credentials);
-    const secret = decoded.slice(decoded.indexOf(':') + 1);
+    secret = decoded.slice(decoded.indexOf(':') + 1);
+  } catch {
+    return []; // not base64: the raw credentials are redacted already
+  }
+  try {
     return [secret, decodeURIComponent(secret.replace(/\+/g, ' '))];
   } catch {
-    return []; // not Basic, or not our encoding: nothing more to redact
+    return [secret]; // not our form encoding: the password as sent is still a secret
   }
 }
