@@ -1,0 +1,123 @@
+/**
+ * Command line parsing: `--flag value` and `--flag=value`, strict, with no dependency. Every
+ * mistake is a {@link UsageError} (exit code 2) raised before any request is sent.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ * @module
+ */
+
+import { SECRET_ENV } from './usage.js';
+
+/** Client authentication methods the CLI offers (RFC 6749 §2.3.1, or none for public clients). */
+export type AuthMethod = 'none' | 'basic' | 'post';
+
+/** What a valid command line asks for. */
+export interface CliOptions {
+  issuer: URL;
+  clientId: string;
+  /** From `--client-secret` or the environment; absent with `--auth none`. */
+  clientSecret?: string;
+  auth: AuthMethod;
+  scope?: string;
+  resources: string[];
+  json: boolean;
+  insecure: boolean;
+  /** Seconds. */
+  timeout?: number;
+  /** `undefined`: show a QR code only when stderr is a terminal. */
+  qr?: boolean;
+  algorithm: 'oidc' | 'oauth2';
+}
+
+/** The outcome of parsing: run the flow, or print help or the version. */
+export type ParsedArgs = { kind: 'run'; options: CliOptions } | { kind: 'help' } | { kind: 'version' };
+
+/** A command line mistake: exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const VALUED = new Set(['--issuer', '--client-id', '--client-secret', '--auth', '--scope', '--resource', '--timeout', '--algorithm']);
+const SWITCHES = new Set(['--json', '--insecure', '--qr', '--no-qr', '--help', '-h', '--version']);
+// Same rule as the library for numbers from the wire: no "", "1e3" or "5abc".
+const SECONDS = /^\d+(\.\d+)?$/;
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined || (allowed as readonly string[]).includes(value)) return value as T | undefined;
+  throw new UsageError(`${flag} must be one of: ${allowed.join(', ')}`);
+}
+
+/** Splits argv into switches (in order) and flag values; rejects unknown flags and positionals. */
+function tokenize(argv: readonly string[]): { switches: string[]; values: Map<string, string[]> } {
+  const switches: string[] = [];
+  const values = new Map<string, string[]>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (SWITCHES.has(name) && eq < 0) {
+      switches.push(name);
+    } else if (VALUED.has(name)) {
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`${name} needs a value`);
+      values.set(name, [...(values.get(name) ?? []), value]);
+    } else {
+      throw new UsageError(SWITCHES.has(name) ? `${name} takes no value` : `unknown argument: ${arg}`);
+    }
+  }
+  return { switches, values };
+}
+
+function issuerUrl(value: string | undefined): URL {
+  if (value === undefined) throw new UsageError('--issuer is required');
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (url?.protocol !== 'https:' && url?.protocol !== 'http:') throw new UsageError('--issuer must be an absolute http(s) URL');
+  return url;
+}
+
+/**
+ * Parses the command line. `env` supplies the client secret when `--client-secret` is absent.
+ *
+ * @throws {UsageError} for any mistake.
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ */
+export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedArgs {
+  const { switches, values } = tokenize(argv);
+  if (switches.includes('--help') || switches.includes('-h')) return { kind: 'help' };
+  if (switches.includes('--version')) return { kind: 'version' };
+  const single = (flag: string): string | undefined => {
+    const given = values.get(flag) ?? [];
+    if (given.length > 1) throw new UsageError(`${flag} may be given only once`);
+    return given[0];
+  };
+  const issuer = issuerUrl(single('--issuer'));
+  const clientId = single('--client-id');
+  if (clientId === undefined || clientId === '') throw new UsageError('--client-id is required');
+  const timeout = single('--timeout');
+  if (timeout !== undefined && (!SECONDS.test(timeout) || Number(timeout) <= 0)) {
+    throw new UsageError('--timeout must be a positive number of seconds');
+  }
+  const secret = single('--client-secret') ?? (env[SECRET_ENV] || undefined);
+  const auth = oneOf('--auth', single('--auth'), ['none', 'basic', 'post'] as const) ?? (secret === undefined ? 'none' : 'post');
+  if (auth !== 'none' && secret === undefined) {
+    throw new UsageError(`--auth ${auth} needs a client secret (--client-secret or ${SECRET_ENV})`);
+  }
+  const options: CliOptions = {
+    issuer,
+    clientId,
+    auth,
+    resources: values.get('--resource') ?? [],
+    json: switches.includes('--json'),
+    insecure: switches.includes('--insecure'),
+    algorithm: oneOf('--algorithm', single('--algorithm'), ['oidc', 'oauth2'] as const) ?? 'oidc',
+  };
+  // --auth none never sends a secret, even one left in the environment.
+  if (auth !== 'none') options.clientSecret = secret as string;
+  const scope = single('--scope');
+  if (scope !== undefined) options.scope = scope;
+  if (timeout !== undefined) options.timeout = Number(timeout);
+  // The last of --qr / --no-qr wins, so an alias can be overridden.
+  const qr = switches.filter((s) => s === '--qr' || s === '--no-qr').pop();
+  if (qr !== undefined) options.qr = qr === '--qr';
+  return { kind: 'run', options };
+}

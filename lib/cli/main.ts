@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+/**
+ * `device-grant`: sign in from a terminal with the OAuth 2.0 Device Authorization Grant
+ * (RFC 8628). {@link main} is the whole command, testable in-process; the bottom of this file
+ * wires it to the real process when it is run as the package's bin.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628
+ * @module
+ */
+
+import { readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { CustomFetch } from '../index.js';
+import { parseArgs, type ParsedArgs } from './args.js';
+import { EXIT } from './exit-codes.js';
+import { signIn } from './flow.js';
+import { USAGE } from './usage.js';
+
+export { EXIT } from './exit-codes.js';
+
+/** A text sink such as `process.stderr`; `isTTY` decides the QR code and the live countdown. */
+export interface CliStream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+}
+
+/**
+ * Everything {@link main} touches outside itself, injected so that tests run it in-process.
+ */
+export interface CliIO {
+  stdout: CliStream;
+  stderr: CliStream;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Aborting it (Ctrl-C) ends the flow with exit code 130. */
+  signal?: AbortSignal;
+  /** Clock, ms since the epoch (default `Date.now`). */
+  now?: () => number;
+  /** Waits `ms`, rejecting when `signal` aborts (default: a cleared setTimeout). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Replaces the global fetch for every request. */
+  fetch?: CustomFetch;
+}
+
+/** The package version, read from the package.json next to `dist/`. */
+function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+/**
+ * Runs the command line `argv` (without the node and script paths) and resolves to its exit
+ * code: 0 signed in, 1 unexpected, 2 usage or configuration, 3 access_denied, 4 expired,
+ * 5 network or server failure, 6 other OAuth error, 130 interrupted. It never exits the process
+ * and touches nothing but `io`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.3
+ */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  let parsed: ParsedArgs;
+  try {
+    parsed = parseArgs(argv, io.env);
+  } catch (error) {
+    // parseArgs throws only UsageError.
+    io.stderr.write(`device-grant: ${(error as Error).message}\nRun 'device-grant --help' for usage.\n`);
+    return EXIT.usage;
+  }
+  if (parsed.kind === 'help') {
+    io.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+  if (parsed.kind === 'version') {
+    io.stdout.write(`device-grant ${version()}\n`);
+    return EXIT.ok;
+  }
+  return signIn(parsed.options, io, io.signal ?? new AbortController().signal);
+}
+
+/** The bin: real argv, stdio and environment; Ctrl-C aborts the flow (exit code 130). */
+async function runProcess(): Promise<void> {
+  const controller = new AbortController();
+  const interrupt = (): void => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', interrupt);
+  const io: CliIO = { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal };
+  process.exitCode = await main(process.argv.slice(2), io);
+  process.off('SIGINT', interrupt);
+}
+
+// Run only when this file is the process's entry (the bin, possibly through a symlink), never
+// when imported by tests. Node resolves the entry's symlinks, so compare real paths.
+const entry = process.argv.slice(1, 2).map((path) => realpathSync(path));
+if (entry.includes(fileURLToPath(import.meta.url))) void runProcess();

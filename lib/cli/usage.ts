@@ -1,0 +1,52 @@
+/**
+ * The `--help` text: every flag, the environment variable and every exit code.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.3
+ * @module
+ */
+
+/** The environment variable that may hold the client secret (kept out of the process list). */
+export const SECRET_ENV = 'DEVICE_GRANT_CLIENT_SECRET';
+
+/** The usage text printed by `--help`. */
+export const USAGE = `Usage: device-grant --issuer URL --client-id ID [options]
+
+Signs in with the OAuth 2.0 Device Authorization Grant (RFC 8628): shows a code and a link
+(and a QR code) to open on another device, waits while you approve there, then prints the token.
+
+Options:
+  --issuer URL          Authorization server issuer; its metadata is discovered (required)
+  --client-id ID        Client identifier (required)
+  --client-secret S     Client secret; prefer the ${SECRET_ENV} environment variable
+  --auth METHOD         Client authentication: none, basic or post
+                        (default: post when a secret is given, otherwise none)
+  --scope S             Space-separated scopes to request
+  --resource URI        Resource indicator (RFC 8707); repeat for several
+  --algorithm NAME      Discovery: oidc (/.well-known/openid-configuration appended, default)
+                        or oauth2 (RFC 8414 /.well-known/oauth-authorization-server inserted)
+  --json                Print only the token response as JSON on stdout; prompts go to stderr
+  --insecure            Allow plain http (tests and closed networks only)
+  --timeout SECONDS     HTTP request timeout (default 30)
+  --qr, --no-qr         Force or suppress the QR code (default: shown when stderr is a terminal)
+  --help, -h            Show this help
+  --version             Show the version
+
+Environment:
+  ${SECRET_ENV}   Client secret, used when --client-secret is not given
+  NO_COLOR              Draw the QR code without colours
+
+Output:
+  Instructions, the QR code and the countdown go to stderr; the result goes to stdout
+  (a summary with tokens shortened, or with --json the full token response).
+
+Exit codes:
+  0    Signed in
+  1    Unexpected error
+  2    Usage or configuration error (bad flags or URL, discovery or metadata error,
+       http without --insecure)
+  3    Access denied by the user (access_denied)
+  4    The code expired before it was approved (expired_token, or the local deadline)
+  5    Network or server failure (unreachable, timeout, 5xx, non-conforming response)
+  6    Other OAuth error from the server (e.g. invalid_client, invalid_scope)
+  130  Interrupted (Ctrl-C)
+`;
