@@ -50,7 +50,7 @@ export class ClientError extends Error {
   /** A stable `OAUTH_*` code. */
   code: ErrorCode;
   /** The OAuth `error` value, set only for local expiry (`'expired_token'`). */
-  error?: string;
+  declare error?: string;
 
   constructor(message: string, options: ClientErrorOptions) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -72,9 +72,9 @@ export class ResponseBodyError extends Error {
   /** The server's `error` code. */
   error: string;
   /** The server's `error_description`, with secrets redacted. */
-  error_description?: string;
+  declare error_description?: string;
   /** The server's `error_uri`. */
-  error_uri?: string;
+  declare error_uri?: string;
   /** The HTTP status. */
   status: number;
   declare cause: Record<string, unknown>;
@@ -112,9 +112,9 @@ export class WWWAuthenticateChallengeError extends Error {
   /** The HTTP status (401). */
   status: number;
   /** The `error` of the body or of the first challenge, when there is one. */
-  error?: string;
+  declare error?: string;
   /** The `error_description` of the body or challenge, secrets redacted. */
-  error_description?: string;
+  declare error_description?: string;
   declare cause: WWWAuthenticateChallenge[];
   declare response: Response;
 
