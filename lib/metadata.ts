@@ -6,7 +6,7 @@
  * @module
  */
 
-/** Client metadata key for the assumed clock skew in seconds (local time minus server time). */
+/** Client metadata key: seconds added to the local clock to get the assumed current time, as openid-client's clockSkew (server time minus local time). */
 export const clockSkew: unique symbol = Symbol('device-grant.clockSkew');
 /** Client metadata key for the tolerance in seconds when checking ID token times (default 30). */
 export const clockTolerance: unique symbol = Symbol('device-grant.clockTolerance');

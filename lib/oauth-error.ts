@@ -13,7 +13,7 @@ import {
   type OAuthErrorBody,
 } from './errors.js';
 import type { HttpResponse } from './http.js';
-import { isJsonMediaType, parseJsonObject, type JsonObject } from './json.js';
+import { parseJsonObject, type JsonObject } from './json.js';
 import { redact, redactDeep } from './redact.js';
 import { parseWWWAuthenticate } from './www-authenticate.js';
 
@@ -39,9 +39,9 @@ export function readOAuthError(body: JsonObject, sent: readonly string[]): OAuth
   return result;
 }
 
-/** Parses a JSON error body when the answer says it is JSON; never throws. */
+/** Parses an RFC 6749 §5.2 error body, whatever the Content-Type; never throws. */
 export function tryReadOAuthError(http: HttpResponse, secrets: readonly string[]): OAuthErrorBody | undefined {
-  if (!isJsonMediaType(http.response.headers)) return undefined;
+  // dg:tolerance:token-body-json: an error body is read whatever its media type says.
   try {
     return readOAuthError(parseJsonObject(http.text), secrets);
   } catch {

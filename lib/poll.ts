@@ -111,6 +111,7 @@ async function drive(run: Run, state: PollingState): Promise<TokenEndpointRespon
     let current: PollingStep = step(state, { type: 'start', now: now() });
     let last: TokenOutcome | undefined;
     let receivedAt = 0;
+    let announced: number | undefined; // the nextPollAt last reported to onPoll
     for (;;) {
       options.onState?.(current.state);
       const { command } = current;
@@ -126,7 +127,9 @@ async function drive(run: Run, state: PollingState): Promise<TokenEndpointRespon
         };
         const lastOutcome = outcomeName(last);
         if (lastOutcome !== undefined) event.lastOutcome = lastOutcome;
-        options.onPoll?.(event);
+        // A re-sleep (timer fired early, or a long wait split) is the same wait: report it once.
+        if (announced !== command.until) options.onPoll?.(event);
+        announced = command.until;
         if (options.signal?.aborted) throw abortError(options.signal.reason);
         await sleep(Math.min(Math.max(0, command.until - at), MAX_TIMER_MS), options.signal).catch((error: unknown) => {
           throw options.signal?.aborted ? abortError(options.signal.reason) : error;

@@ -9,7 +9,7 @@
 
 import { ClientError, ResponseBodyError, type OAuthErrorBody } from './errors.js';
 import type { HttpResponse } from './http.js';
-import { isJsonMediaType, optionalSeconds, optionalString, parseJsonObject, requireString, type JsonObject } from './json.js';
+import { optionalSeconds, optionalString, parseJsonObject, requireString, type JsonObject } from './json.js';
 import { errorFromResponse, readOAuthError } from './oauth-error.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -85,10 +85,11 @@ function isTransientStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
+/**
+ * dg:tolerance:token-body-json: the body is parsed whatever its Content-Type says. A token sent
+ * with a wrong media type is still a token; retrying would redeem the device_code twice and lose it.
+ */
 function jsonBody(http: HttpResponse): JsonObject | ClientError {
-  if (!isJsonMediaType(http.response.headers)) {
-    return new ClientError('response content-type must be application/json', { code: 'OAUTH_RESPONSE_IS_NOT_JSON' });
-  }
   try {
     return parseJsonObject(http.text);
   } catch (error) {

@@ -46,9 +46,10 @@ export function leadingIds(testName: string): string[] {
   return ids;
 }
 
-/** Where a requirement lives: implementation files, or one of the three reasoned markers. */
+/** Where a requirement lives: implementation files, a benchmark, or one of the three reasoned markers. */
 export type Where =
   | { kind: 'lib'; paths: string[] }
+  | { kind: 'bench'; path: string }
   | { kind: 'pending' | 'n/a' | 'deviates'; reason: string };
 
 export interface Requirement {
@@ -82,11 +83,18 @@ export interface Catalog {
 }
 
 const MARKER = /^(pending|n\/a|deviates):(.*)$/s;
+const BENCH = /^bench:(.*)$/s;
+const BENCH_PATH = /^conformance\/bench\/[A-Za-z0-9_.-]+\.ts$/;
 const LIB_PATH = /^lib\/(?:[A-Za-z0-9_.-]+\/)*(?:[A-Za-z0-9_.-]+\.ts|[A-Za-z0-9_.-]+\/)$/;
 
-/** Parses a Where cell; returns an error message for a cell that fits none of the four forms. */
+/** Parses a Where cell; returns an error message for a cell that fits none of the five forms. */
 export function parseWhere(cell: string): Where | string {
   const text = cell.replaceAll('`', '').trim();
+  const bench = BENCH.exec(text);
+  if (bench) {
+    const path = (bench[1] ?? '').trim();
+    return BENCH_PATH.test(path) ? { kind: 'bench', path } : `"bench:" must name one file conformance/bench/<name>.ts, got ${JSON.stringify(path)}`;
+  }
   const marker = MARKER.exec(text);
   if (marker) {
     return { kind: marker[1] as 'pending' | 'n/a' | 'deviates', reason: (marker[2] ?? '').trim() };
@@ -95,7 +103,7 @@ export function parseWhere(cell: string): Where | string {
   const paths = text.split(',').map((p) => p.trim());
   const bad = paths.filter((p) => !LIB_PATH.test(p));
   if (bad.length > 0) {
-    return `Where must be lib paths or pending:/n/a:/deviates:, got ${bad.map((b) => JSON.stringify(b)).join(', ')}`;
+    return `Where must be lib paths or bench:/pending:/n/a:/deviates:, got ${bad.map((b) => JSON.stringify(b)).join(', ')}`;
   }
   return { kind: 'lib', paths };
 }

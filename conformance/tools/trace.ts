@@ -63,7 +63,8 @@ function inNoPendingZone(req: Requirement): boolean {
 }
 
 function describeRow(req: Requirement): string {
-  const where = req.where.kind === 'lib' ? req.where.paths.join(', ') : `${req.where.kind}: …`;
+  const where =
+    req.where.kind === 'lib' ? req.where.paths.join(', ') : req.where.kind === 'bench' ? `bench: ${req.where.path}` : `${req.where.kind}: …`;
   return `${req.id} (${req.keyword}, ${where})`;
 }
 
@@ -75,6 +76,8 @@ interface FileStats {
   rows: number;
   tested: number;
   passing: number;
+  /** Rows checked by `npm run bench` (Where is `bench: …`), not by the tests. */
+  bench: number;
   pending: number;
   na: number;
   deviates: number;
@@ -113,7 +116,7 @@ function main(argv: string[]): number {
   }
 
   // Rows.
-  const stats = new Map<string, FileStats>(catalog.files.map((f) => [f, { rows: 0, tested: 0, passing: 0, pending: 0, na: 0, deviates: 0 }]));
+  const stats = new Map<string, FileStats>(catalog.files.map((f) => [f, { rows: 0, tested: 0, passing: 0, bench: 0, pending: 0, na: 0, deviates: 0 }]));
   const missingPaths = new Map<string, string[]>();
   let untestedMust = 0;
   let zonePending = 0;
@@ -145,6 +148,10 @@ function main(argv: string[]): number {
       } else if (req.level === 'should' && tests.length === 0) {
         warn('no test');
       }
+    } else if (where.kind === 'bench') {
+      // Checked by `npm run bench` (conformance/bench/run.ts), never by the tests: no failure here.
+      s.bench++;
+      if (!existsSync(join(PACKAGE_ROOT, where.path))) missingPaths.set(where.path, [...(missingPaths.get(where.path) ?? []), req.id]);
     } else if (where.kind === 'pending') {
       s.pending++;
       if (inNoPendingZone(req)) {
@@ -176,9 +183,10 @@ function main(argv: string[]): number {
 
   const total = [...stats.values()].reduce((a, s) => a + s.rows, 0);
   const passingRows = [...stats.values()].reduce((a, s) => a + s.passing, 0);
+  const benchRows = [...stats.values()].reduce((a, s) => a + s.bench, 0);
   const verdict = failures.length === 0 ? 'PASS' : 'FAIL';
   console.log(
-    `trace: ${verdict}: ${total} requirements, ${passingRows} passing, ${results.length} test results; ` +
+    `trace: ${verdict}: ${total} requirements, ${passingRows} passing, ${benchRows} checked by npm run bench, ${results.length} test results; ` +
       `${malformed} malformed rows, ${badResults} results-file problems, ${badTests} bad test names, ` +
       `${untestedMust} must-level rows without a passing test, ` +
       `${zonePending} pending in the no-pending zone, ${unexplained} unexplained deviations; ${warnings.length} warnings`,
@@ -187,14 +195,14 @@ function main(argv: string[]): number {
 }
 
 function printTable(stats: Map<string, FileStats>): void {
-  const header = ['spec file', 'rows', 'tested', 'passing', 'pending', 'n/a', 'deviates'];
+  const header = ['spec file', 'rows', 'tested', 'passing', 'bench', 'pending', 'n/a', 'deviates'];
   const rows: string[][] = [];
-  const sum: FileStats = { rows: 0, tested: 0, passing: 0, pending: 0, na: 0, deviates: 0 };
+  const sum: FileStats = { rows: 0, tested: 0, passing: 0, bench: 0, pending: 0, na: 0, deviates: 0 };
   for (const [file, s] of stats) {
-    rows.push([file, ...[s.rows, s.tested, s.passing, s.pending, s.na, s.deviates].map(String)]);
+    rows.push([file, ...[s.rows, s.tested, s.passing, s.bench, s.pending, s.na, s.deviates].map(String)]);
     for (const key of Object.keys(sum) as (keyof FileStats)[]) sum[key] += s[key];
   }
-  rows.push(['total', ...[sum.rows, sum.tested, sum.passing, sum.pending, sum.na, sum.deviates].map(String)]);
+  rows.push(['total', ...[sum.rows, sum.tested, sum.passing, sum.bench, sum.pending, sum.na, sum.deviates].map(String)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const format = (cells: string[]): string =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');

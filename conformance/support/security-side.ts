@@ -1,0 +1,57 @@
+// Helpers for the security tests: the spellings in which a secret can travel, and a check that
+// none of them appears anywhere a caller could see an error (message, toString, JSON, stack,
+// the OAuth members, the cause chain, util.inspect).
+import { inspect } from 'node:util';
+import { formEncode } from '../../lib/index.js';
+
+/** Every spelling of `secret` that a server could echo back: raw, form-encoded, and percent-encoded (%20). */
+export function spellings(secret: string): string[] {
+  return [...new Set([secret, formEncode(secret), formEncode(secret).replace(/\+/g, '%20')])];
+}
+
+/** The Basic credentials a client sends for id/secret (RFC 6749 §2.3.1), and their parts. */
+export function basicSpellings(clientId: string, secret: string): string[] {
+  const decoded = `${formEncode(clientId)}:${formEncode(secret)}`;
+  const base64 = btoa(decoded);
+  return [base64, `Basic ${base64}`, decoded, ...spellings(secret)];
+}
+
+/** The places of one error (and its causes) where a caller could read text. */
+export function visibleTexts(error: unknown, depth = 0): Array<[string, string]> {
+  const texts: Array<[string, string]> = [];
+  if (depth > 5) return texts;
+  if (error instanceof Response) return texts; // the raw response, kept as openid-client does
+  if (error instanceof Error) {
+    const e = error as Error & Record<string, unknown>;
+    texts.push(['message', e.message], ['String()', String(e)], ['stack', e.stack ?? ''], ['JSON.stringify', JSON.stringify(e) ?? '']);
+    for (const key of ['error', 'error_description', 'error_uri', 'code']) {
+      if (typeof e[key] === 'string') texts.push([key, e[key]]);
+    }
+    texts.push(['inspect', inspect(e, { depth: 8 })]);
+    if (e.cause !== undefined) {
+      for (const [where, text] of visibleTexts(e.cause, depth + 1)) texts.push([`cause.${where}`, text]);
+    }
+    return texts;
+  }
+  if (error === undefined) return texts;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(error);
+  } catch {
+    json = undefined;
+  }
+  if (json !== undefined) texts.push(['JSON.stringify', json]);
+  texts.push(['inspect', inspect(error, { depth: 8 })]);
+  return texts;
+}
+
+/** `where: spelling` for every secret spelling found in a visible text of `error`. */
+export function leaks(error: unknown, secrets: readonly string[]): string[] {
+  const found: string[] = [];
+  for (const [where, text] of visibleTexts(error)) {
+    for (const secret of secrets) {
+      if (secret !== '' && text.includes(secret)) found.push(`${where}: ${JSON.stringify(secret)}`);
+    }
+  }
+  return found;
+}
