@@ -158,6 +158,9 @@ export function requestContext(config: Configuration, now?: () => number): Reque
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-4
  */
 export function endpoint(server: ServerMetadata, name: 'token_endpoint' | 'device_authorization_endpoint'): URL {
+  // The metadata is frozen, so its URLs are parsed once and shared by every flow (never mutated).
+  const known = parsedEndpoints.get(server)?.[name];
+  if (known !== undefined) return known;
   const value = server[name];
   if (value === undefined) {
     throw new ClientError(`authorization server metadata does not contain "${name}"`, { code: 'OAUTH_MISSING_SERVER_METADATA' });
@@ -169,5 +172,8 @@ export function endpoint(server: ServerMetadata, name: 'token_endpoint' | 'devic
       code: 'OAUTH_INVALID_SERVER_METADATA',
     });
   }
+  parsedEndpoints.set(server, { ...parsedEndpoints.get(server), [name]: url });
   return url;
 }
+
+const parsedEndpoints = new WeakMap<ServerMetadata, Partial<Record<'token_endpoint' | 'device_authorization_endpoint', URL>>>();

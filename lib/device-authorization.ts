@@ -6,7 +6,7 @@
  * @module
  */
 
-import { requestContext, type Configuration } from './configuration.js';
+import { endpoint, requestContext, type Configuration } from './configuration.js';
 import { ClientError, ResponseBodyError } from './errors.js';
 import { isJsonMediaType, optionalSeconds, optionalString, parseJsonObject, requireString, type JsonObject } from './json.js';
 import { errorFromResponse, readOAuthError } from './oauth-error.js';
@@ -120,7 +120,7 @@ export async function initiateDeviceAuthorization(
 ): Promise<DeviceAuthorizationResponse> {
   const context = requestContext(config, options?.now);
   const params = requestParameters(parameters, []);
-  const sent = await postForm(context, 'device_authorization_endpoint', params, options?.signal);
+  const sent = await postForm(context, endpoint(context.server, 'device_authorization_endpoint'), params, options?.signal);
   const response = readResponse(sent, context.http.allowInsecureRequests);
   arrivals.set(response, sent.http.receivedAt);
   return response;

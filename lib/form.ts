@@ -29,6 +29,16 @@ function isUnreserved(octet: number): boolean {
  * @see https://www.rfc-editor.org/rfc/rfc6749#appendix-B
  */
 export function formEncode(value: string): string {
+  // Fast path: encodeURIComponent is the same UTF-8 percent-encoding, but leaves !'()* alone and
+  // writes space as %20. It throws on lone surrogates, which the octet loop below handles.
+  try {
+    return encodeURIComponent(value).replace(/[!'()*]|%20/g, (c) => (c === '%20' ? '+' : '%' + c.charCodeAt(0).toString(16).toUpperCase()));
+  } catch {
+    return encodeOctets(value);
+  }
+}
+
+function encodeOctets(value: string): string {
   let out = '';
   for (const octet of encoder.encode(value)) {
     if (isUnreserved(octet)) out += String.fromCharCode(octet);

@@ -81,74 +81,75 @@ export function abortError(reason: unknown): ClientError {
   return new ClientError('operation aborted', { code: 'OAUTH_ABORT', cause: reason });
 }
 
-/** Sends one request and reads its body, within the timeout and the caller's signal. */
-export async function send(settings: HttpSettings, request: HttpRequest, signal?: AbortSignal): Promise<HttpResponse> {
-  checkProtocol(request.url, settings.allowInsecureRequests);
-  if (signal?.aborted) throw abortError(signal.reason);
-
-  const controller = new AbortController();
-  let timedOut = false;
-  // Never AbortSignal.timeout(): it cannot be cancelled and keeps memory alive until it fires.
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, settings.timeout * 1000);
-  const onAbort = (): void => controller.abort();
-  signal?.addEventListener('abort', onAbort);
-  const failure = (cause: unknown): ClientError => {
-    if (signal?.aborted) return abortError(signal.reason);
-    if (timedOut) return new ClientError('request timed out', { code: 'OAUTH_TIMEOUT', cause });
-    if (cause instanceof ClientError) return cause;
-    return new ClientError('network request failed', { code: 'OAUTH_NETWORK_ERROR', cause });
-  };
-  const aborted = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener('abort', () => reject(failure(undefined)));
+/** Fetches and reads the body. Settles on its own schedule; `send` may have given up on it already. */
+async function exchange(fetchImpl: CustomFetch, request: HttpRequest, signal: AbortSignal): Promise<{ response: Response; text: string }> {
+  const response = await fetchImpl(request.url.href, {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    redirect: 'manual',
+    signal,
   });
-  aborted.catch(() => {}); // observed by the races below; never unhandled
+  if (!(response instanceof Response)) {
+    throw new ClientError('fetch did not resolve to a Response', { code: 'OAUTH_INVALID_RESPONSE' });
+  }
+  // redirect: 'manual' gives a 3xx (or, in browsers, an opaque redirect with status 0).
+  if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+    void response.body?.cancel().catch(() => {});
+    throw new ClientError('unexpected HTTP redirect response; redirects are not followed', {
+      code: 'OAUTH_RESPONSE_IS_NOT_CONFORM',
+      cause: response,
+    });
+  }
+  return { response, text: await readCapped(response, signal) };
+}
 
-  try {
+/**
+ * Sends one request and reads its body, within the timeout and the caller's signal. Whichever
+ * comes first wins: the answer, the timeout, or the abort, even when a custom fetch ignores its
+ * signal.
+ */
+export function send(settings: HttpSettings, request: HttpRequest, signal?: AbortSignal): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
+    checkProtocol(request.url, settings.allowInsecureRequests);
+    if (signal?.aborted) throw abortError(signal.reason);
+    const controller = new AbortController();
+    let timedOut = false;
+    const fail = (cause: unknown): void => {
+      settle();
+      if (signal?.aborted) reject(abortError(signal.reason));
+      else if (timedOut) reject(new ClientError('request timed out', { code: 'OAUTH_TIMEOUT', cause }));
+      else if (cause instanceof ClientError) reject(cause);
+      else reject(new ClientError('network request failed', { code: 'OAUTH_NETWORK_ERROR', cause }));
+    };
+    // Never AbortSignal.timeout(): it cannot be cancelled and keeps memory alive until it fires.
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, settings.timeout * 1000);
+    const onAbort = (): void => controller.abort();
+    signal?.addEventListener('abort', onAbort);
+    controller.signal.addEventListener('abort', fail);
+    function settle(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      controller.signal.removeEventListener('abort', fail);
+    }
     // Native fetch accepts this shape; the cast only widens `body: undefined` for GET.
     const fetchImpl: CustomFetch = settings.fetch ?? (fetch as CustomFetch);
-    const pending = Promise.resolve().then(() =>
-      fetchImpl(request.url.href, {
-        method: request.method,
-        headers: request.headers,
-        body: request.body,
-        redirect: 'manual',
-        signal: controller.signal,
-      }),
-    );
-    pending.catch(() => {}); // a fetch that settles after we gave up must not go unhandled
-    const response = await Promise.race([pending, aborted]).catch((cause: unknown) => {
-      throw failure(cause);
-    });
-    if (!(response instanceof Response)) {
-      throw new ClientError('fetch did not resolve to a Response', { code: 'OAUTH_INVALID_RESPONSE' });
-    }
-    // redirect: 'manual' gives a 3xx (or, in browsers, an opaque redirect with status 0).
-    if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
-      void response.body?.cancel().catch(() => {});
-      throw new ClientError('unexpected HTTP redirect response; redirects are not followed', {
-        code: 'OAUTH_RESPONSE_IS_NOT_CONFORM',
-        cause: response,
-      });
-    }
-    const text = await Promise.race([readCapped(response), aborted]).catch((cause: unknown) => {
-      throw failure(cause);
-    });
-    return { response, text, receivedAt: settings.now === undefined ? Date.now() : settings.now() };
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
-  }
+    exchange(fetchImpl, request, controller.signal).then(({ response, text }) => {
+      settle();
+      resolve({ response, text, receivedAt: settings.now === undefined ? Date.now() : settings.now() });
+    }, fail);
+  });
 }
 
 function tooLarge(): ClientError {
   return new ClientError(`response body exceeds ${MAX_RESPONSE_BYTES} bytes`, { code: 'OAUTH_RESPONSE_TOO_LARGE' });
 }
 
-/** Reads the body as UTF-8, refusing it as soon as it passes the cap. */
-async function readCapped(response: Response): Promise<string> {
+/** Reads the body as UTF-8, refusing it as soon as it passes the cap, and stopping on abort. */
+async function readCapped(response: Response, signal: AbortSignal): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? '0');
   if (declared > MAX_RESPONSE_BYTES) {
     void response.body?.cancel().catch(() => {});
@@ -156,17 +157,28 @@ async function readCapped(response: Response): Promise<string> {
   }
   if (response.body === null) return '';
   const reader = response.body.getReader();
-  const decoder = new TextDecoder();
+  const chunks: Uint8Array[] = [];
   let size = 0;
-  let text = '';
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) return text + decoder.decode();
+    if (done) break;
     size += value.byteLength;
-    if (size > MAX_RESPONSE_BYTES) {
+    // After an abort or timeout `send` has already answered: stop reading a body that ignores it.
+    if (size > MAX_RESPONSE_BYTES || signal.aborted) {
       void reader.cancel().catch(() => {});
       throw tooLarge();
     }
-    text += decoder.decode(value, { stream: true });
+    chunks.push(value);
   }
+  // One decode at the end, so a multi-byte character split across chunks stays whole.
+  if (chunks.length === 1) return utf8.decode(chunks[0]);
+  const all = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return utf8.decode(all);
 }
+
+const utf8 = new TextDecoder();

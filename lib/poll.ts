@@ -7,7 +7,7 @@
  * @module
  */
 
-import { requestContext, type Configuration, type RequestContext } from './configuration.js';
+import { endpoint, requestContext, type Configuration, type RequestContext } from './configuration.js';
 import { deviceAuthorizationReceivedAt, type DeviceAuthorizationResponse } from './device-authorization.js';
 import { ClientError, argumentError } from './errors.js';
 import { abortError } from './http.js';
@@ -61,18 +61,23 @@ export interface DeviceAuthorizationGrantPollOptions {
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function timerSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  // Without a signal there is nothing to listen to: one timer, one closure per wait.
+  if (signal === undefined) return new Promise((resolve) => setTimeout(resolve, ms));
   return new Promise((resolve, reject) => {
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(abortError(signal?.reason));
+      reject(abortError(signal.reason));
     };
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      signal.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** The default clock, shared by every flow. */
+const systemNow = (): number => Date.now();
 
 // RFC 8628 §3.5 and dg:polling: never two requests in flight for one device_code.
 const active = new Set<string>();
@@ -81,8 +86,22 @@ function outcomeName(outcome: TokenOutcome | undefined): PollEvent['lastOutcome'
   return outcome?.kind === 'pending' || outcome?.kind === 'slow_down' || outcome?.kind === 'transient' ? outcome.kind : undefined;
 }
 
+function pollEvent(state: PollingState, nextPollAt: number, at: number, last: TokenOutcome | undefined): PollEvent {
+  const event: PollEvent = {
+    attempt: state.polls,
+    interval: state.interval,
+    remaining: Math.max(0, (state.deadline - at) / 1000),
+    nextPollAt,
+  };
+  const lastOutcome = outcomeName(last);
+  if (lastOutcome !== undefined) event.lastOutcome = lastOutcome;
+  return event;
+}
+
 interface Run {
   context: RequestContext;
+  /** The token endpoint (RFC 8628 §3.4), read once per flow. */
+  url: URL;
   params: URLSearchParams;
   options: DeviceAuthorizationGrantPollOptions;
   now: () => number;
@@ -92,7 +111,7 @@ async function pollOnce(run: Run): Promise<{ outcome: TokenOutcome; receivedAt: 
   const { signal, allowedTokenTypes } = run.options;
   try {
     // A fresh copy per request: a ClientAuth may append (e.g. a new assertion) on every call.
-    const { http, secrets } = await postForm(run.context, 'token_endpoint', new URLSearchParams(run.params), signal);
+    const { http, secrets } = await postForm(run.context, run.url, new URLSearchParams(run.params), signal);
     return { outcome: classifyTokenResponse(http, secrets, allowedTokenTypes), receivedAt: http.receivedAt };
   } catch (error) {
     if (signal?.aborted) throw abortError(signal.reason);
@@ -119,21 +138,15 @@ async function drive(run: Run, state: PollingState): Promise<TokenEndpointRespon
       if (command.type === 'fail') throw command.error;
       if (command.type === 'sleep') {
         const at = now();
-        const event: PollEvent = {
-          attempt: current.state.polls,
-          interval: current.state.interval,
-          remaining: Math.max(0, (current.state.deadline - at) / 1000),
-          nextPollAt: command.until,
-        };
-        const lastOutcome = outcomeName(last);
-        if (lastOutcome !== undefined) event.lastOutcome = lastOutcome;
         // A re-sleep (timer fired early, or a long wait split) is the same wait: report it once.
-        if (announced !== command.until) options.onPoll?.(event);
+        if (options.onPoll !== undefined && announced !== command.until) options.onPoll(pollEvent(current.state, command.until, at, last));
         announced = command.until;
         if (options.signal?.aborted) throw abortError(options.signal.reason);
-        await sleep(Math.min(Math.max(0, command.until - at), MAX_TIMER_MS), options.signal).catch((error: unknown) => {
+        try {
+          await sleep(Math.min(Math.max(0, command.until - at), MAX_TIMER_MS), options.signal);
+        } catch (error) {
           throw options.signal?.aborted ? abortError(options.signal.reason) : error;
-        });
+        }
         current = step(current.state, { type: 'timer', now: now() });
       } else {
         const answer = await pollOnce(run);
@@ -152,9 +165,11 @@ function prepare(config: Configuration, parameters: RequestParameters | undefine
   if (opts.DPoP !== undefined) {
     throw new ClientError('DPoP is not supported yet', { code: 'OAUTH_UNSUPPORTED_OPERATION' });
   }
-  const now = opts.now ?? ((): number => Date.now());
+  const now = opts.now ?? systemNow;
+  const context = requestContext(config, now);
   return {
-    context: requestContext(config, now),
+    context,
+    url: endpoint(context.server, 'token_endpoint'),
     params: deviceAccessTokenParameters(deviceCode, parameters),
     options: opts,
     now,

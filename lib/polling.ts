@@ -136,13 +136,38 @@ export function expiredError(cause?: Error): ClientError {
   return error;
 }
 
-function sleepUntil(state: PollingState, wakeAt: number): PollingStep {
+/**
+ * The state with the fields that change, written out in full rather than spread: cheaper on the
+ * polling path, and a waiting state simply has no `sentAt`.
+ */
+function next(
+  state: PollingState,
+  phase: PollingState['phase'],
+  wakeAt: number,
+  interval: number,
+  failures: number,
+  polls: number,
+  sentAt?: number,
+): PollingState {
+  const result: PollingState = {
+    v: 1,
+    phase,
+    device_code: state.device_code,
+    interval,
+    deadline: state.deadline,
+    wakeAt,
+    failures,
+    polls,
+    backoffCap: state.backoffCap,
+  };
+  return sentAt === undefined ? result : { ...result, sentAt };
+}
+
+function sleepUntil(state: PollingState, wakeAt: number, interval = state.interval, failures = state.failures): PollingStep {
   // Every sleep is clamped at the deadline; waking there ends the flow. The stored wakeAt is
   // clamped too, so that a huge interval or Retry-After never makes the state non-finite.
   const until = Math.min(wakeAt, state.deadline);
-  const next: PollingState = { ...state, phase: 'waiting', wakeAt: until };
-  delete (next as { sentAt?: number }).sentAt;
-  return { state: next, command: { type: 'sleep', until } };
+  return { state: next(state, 'waiting', until, interval, failures, state.polls), command: { type: 'sleep', until } };
 }
 
 function fail(state: PollingState, error: Error): PollingStep {
@@ -165,20 +190,18 @@ function onResponse(state: PollingState, now: number, outcome: TokenOutcome): Po
     // RFC 8628 §3.5: on a timeout (and, by our policy, any transient fault) back off before retrying.
     const failures = state.failures + 1;
     const wait = Math.max(transientWait(state.interval, failures, state.backoffCap), retryAfter);
-    return sleepUntil({ ...state, failures }, now + wait * 1000);
+    return sleepUntil(state, now + wait * 1000, state.interval, failures);
   }
   // RFC 8628 §3.5: slow_down adds 5 s for this and every later request; a larger server interval wins.
   const interval =
     outcome.kind === 'slow_down' ? Math.max(state.interval + SLOW_DOWN_INCREMENT, outcome.interval ?? 0) : state.interval;
   // The wait counts from this response's arrival (now), and Retry-After can only lengthen it.
-  return sleepUntil({ ...state, interval, failures: 0 }, now + Math.max(interval, retryAfter) * 1000);
+  return sleepUntil(state, now + Math.max(interval, retryAfter) * 1000, interval, 0);
 }
 
 function sendRequest(state: PollingState, now: number, counts: boolean): PollingStep {
-  return {
-    state: { ...state, phase: 'requesting', sentAt: now, polls: state.polls + (counts ? 1 : 0) },
-    command: { type: 'request' },
-  };
+  const polls = state.polls + (counts ? 1 : 0);
+  return { state: next(state, 'requesting', state.wakeAt, state.interval, state.failures, polls, now), command: { type: 'request' } };
 }
 
 /**

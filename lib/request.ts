@@ -7,7 +7,7 @@
  * @module
  */
 
-import { endpoint, type RequestContext } from './configuration.js';
+import type { RequestContext } from './configuration.js';
 import { formBody } from './form.js';
 import { send, type HttpResponse } from './http.js';
 
@@ -21,17 +21,11 @@ export interface PostResult {
 }
 
 /**
- * Sends `params` to the named endpoint with the client's authentication.
+ * Sends `params` to an endpoint (read with `configuration.endpoint`) with the client's authentication.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#appendix-B (form encoding, UTF-8)
  */
-export async function postForm(
-  context: RequestContext,
-  name: 'token_endpoint' | 'device_authorization_endpoint',
-  params: URLSearchParams,
-  signal?: AbortSignal,
-): Promise<PostResult> {
-  const url = endpoint(context.server, name);
+export async function postForm(context: RequestContext, url: URL, params: URLSearchParams, signal?: AbortSignal): Promise<PostResult> {
   const headers = new Headers({
     accept: 'application/json',
     'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',

@@ -62,11 +62,10 @@ export function validateTokenResponse(body: JsonObject, allowedTokenTypes: reado
   return result as TokenEndpointResponse;
 }
 
-/** An RFC 8628 §3.5 error code mapped to its outcome. */
+/** An RFC 8628 §3.5 error code other than authorization_pending mapped to its outcome. */
 function byErrorCode(error: OAuthErrorBody, http: HttpResponse, body: JsonObject, retryAfter: number | undefined): TokenOutcome {
   const wait = retryAfter === undefined ? {} : { retryAfter };
-  // RFC 8628 §3.5: authorization_pending means keep polling.
-  if (error.error === 'authorization_pending') return { kind: 'pending', ...wait };
+  // authorization_pending never gets here: classifyTokenResponse takes it first.
   if (error.error === 'slow_down') {
     // dg:polling: a larger server-sent interval is honoured; a malformed one is ignored.
     let interval: number | undefined;
@@ -109,6 +108,8 @@ export function classifyTokenResponse(http: HttpResponse, secrets: readonly stri
   const retryAfter = parseRetryAfter(http.response.headers.get('retry-after'), http.receivedAt);
   const wait = retryAfter === undefined ? {} : { retryAfter };
   const body = jsonBody(http);
+  // The common answer, taken before any copying or redaction: RFC 8628 §3.5, keep polling.
+  if (!(body instanceof ClientError) && body['error'] === 'authorization_pending') return { kind: 'pending', ...wait };
   const error = body instanceof ClientError ? undefined : readOAuthError(body, secrets);
   if (error !== undefined && !(body instanceof ClientError)) {
     const outcome = byErrorCode(error, http, body, retryAfter);

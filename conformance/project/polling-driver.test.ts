@@ -394,7 +394,7 @@ test('rfc8628:3.5:pending-repeat rfc8628:3.5:wait-interval over the wire: pendin
 
 // ---- Retry-After ---------------------------------------------------------------------------
 
-test('dg:polling:retry-after Retry-After in seconds or as an IMF-fixdate lengthens the wait on pending, 429 and 503', async () => {
+test('dg:polling:retry-after Retry-After in seconds or as an IMF-fixdate lengthens the wait on pending, slow_down, 429 and 503', async () => {
   const firstAt = T0 + 5 * S;
   const cases: Array<[TokenReply, number]> = [
     [pending({ 'retry-after': '12' }), 12],
@@ -405,6 +405,9 @@ test('dg:polling:retry-after Retry-After in seconds or as an IMF-fixdate lengthe
     [raw(503, 'busy', { 'retry-after': new Date(firstAt + 20 * S).toUTCString() }), 20],
     [raw(503, 'busy', { 'retry-after': new Date(firstAt - 3600 * S).toUTCString() }), 10],
     [json({ error: 'authorization_pending' }, 503, { 'retry-after': '40' }), 40],
+    // slow_down: the interval becomes 10 s; a longer Retry-After wins, a shorter one does not.
+    [json({ error: 'slow_down' }, 400, { 'retry-after': '33' }), 33],
+    [json({ error: 'slow_down' }, 400, { 'retry-after': '4' }), 10],
   ];
   for (const [reply, seconds] of cases) {
     const { times } = await flow([reply, tokenResponse()]);

@@ -33,6 +33,9 @@ test('rfc6749:B:form-encoding lone surrogates do not throw; they become U+FFFD',
   }
   assert.equal(formEncode('\ud800'), '%EF%BF%BD');
   assert.equal(formEncode('a\udc00b'), 'a%EF%BF%BDb');
+  // The octet path applies App. B in full too: unreserved kept, space as '+', the rest %HH.
+  assert.equal(formEncode("\ud800 a-._~!'()*£"), "%EF%BF%BD+a-._~%21%27%28%29%2A%C2%A3");
+  assert.equal(formEncode("\ud800 a-._~!'()*£").slice(9), formEncode(" a-._~!'()*£"), 'both paths agree');
   assert.equal(formBody(new URLSearchParams([['k\ud800', 'v']])), 'k%EF%BF%BD=v');
 });
 
