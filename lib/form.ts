@@ -7,6 +7,9 @@
  */
 
 const encoder = new TextEncoder();
+// What encodeURIComponent writes differently from App. B: it leaves !'()* as they are and writes space as %20.
+const NOT_APP_B = /[!'()*]|%20/;
+const NOT_APP_B_ALL = /[!'()*]|%20/g;
 const HEX = '0123456789ABCDEF';
 
 /** Octets left as they are: ALPHA / DIGIT / "-" / "." / "_" / "~" (RFC 3986 unreserved). */
@@ -32,7 +35,8 @@ export function formEncode(value: string): string {
   // Fast path: encodeURIComponent is the same UTF-8 percent-encoding, but leaves !'()* alone and
   // writes space as %20. It throws on lone surrogates, which the octet loop below handles.
   try {
-    return encodeURIComponent(value).replace(/[!'()*]|%20/g, (c) => (c === '%20' ? '+' : '%' + c.charCodeAt(0).toString(16).toUpperCase()));
+    const encoded = encodeURIComponent(value);
+    return NOT_APP_B.test(encoded) ? encoded.replace(NOT_APP_B_ALL, (c) => (c === '%20' ? '+' : '%' + c.charCodeAt(0).toString(16).toUpperCase())) : encoded;
   } catch {
     return encodeOctets(value);
   }

@@ -126,14 +126,16 @@ export function send(settings: HttpSettings, request: HttpRequest, signal?: Abor
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
+      fail(undefined); // at once, even if the fetch ignores its signal
     }, settings.timeout * 1000);
-    const onAbort = (): void => controller.abort();
+    const onAbort = (): void => {
+      controller.abort();
+      fail(undefined);
+    };
     signal?.addEventListener('abort', onAbort);
-    controller.signal.addEventListener('abort', fail);
     function settle(): void {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      controller.signal.removeEventListener('abort', fail);
     }
     // Native fetch accepts this shape; the cast only widens `body: undefined` for GET.
     const fetchImpl: CustomFetch = settings.fetch ?? (fetch as CustomFetch);

@@ -2,9 +2,9 @@
 // authorization_pending five times and then a token, at interval 0.05 s with the real
 // timer-based sleep, against a minimal in-process endpoint behind customFetch.
 //
-// Run by run.ts as `node --expose-gc dist/conformance/bench/polling.js`. Three passes in one
-// process: a warm-up (1,000 flows, not counted), a CPU pass (no forced GC), and a heap pass that
-// forces a GC at each sample, so that only what the flows keep alive is counted.
+// Run by run.ts as `node --expose-gc dist/conformance/bench/polling.js`. Passes in one process: a
+// warm-up (1,000 flows, not counted), three CPU passes (no forced GC; the median is reported), and
+// a heap pass that forces a GC at each sample, so that only what the flows keep alive is counted.
 
 import {
   Configuration,
@@ -168,8 +168,13 @@ async function main(): Promise<void> {
   await pass(1_000, false); // warm-up: JIT, Response internals, timers
   fakeCost(1_000);
   gc!();
-  const cpuPass = await pass(FLOWS, false);
-  gc!();
+  // The median of three CPU passes: one pass on a shared 2-core machine is noisy.
+  const cpuPasses: Pass[] = [];
+  for (let i = 0; i < 3; i++) {
+    cpuPasses.push(await pass(FLOWS, false));
+    gc!();
+  }
+  const cpuPass = cpuPasses.sort((a, b) => a.cpuMicros / a.polls - b.cpuMicros / b.polls)[1]!;
   const fakeMicros = fakeCost(FLOWS);
   gc!();
   const heapPass = await pass(FLOWS, true);
