@@ -37,12 +37,18 @@ export interface DiscoveryRequestOptions {
 
 const WELL_KNOWN = '/.well-known/';
 
-/** The issuer that a metadata URL given as-is stands for: the RFC 8414 inserted or the OIDC appended form. */
-function issuerOfWellKnown(url: URL): URL {
+/**
+ * The issuers that a metadata URL given as-is may stand for: the RFC 8414 inserted form, or the
+ * OIDC appended form, where an issuer with a trailing "/" lost it before appending.
+ */
+function issuersOfWellKnown(url: URL): URL[] {
   const path = url.pathname;
-  if (!path.startsWith(WELL_KNOWN)) return new URL(url.origin + path.slice(0, path.indexOf(WELL_KNOWN)));
+  if (!path.startsWith(WELL_KNOWN)) {
+    const prefix = url.origin + path.slice(0, path.indexOf(WELL_KNOWN));
+    return [new URL(prefix), new URL(prefix + '/')];
+  }
   const afterSuffix = path.indexOf('/', WELL_KNOWN.length);
-  return new URL(url.origin + (afterSuffix === -1 ? '' : path.slice(afterSuffix)));
+  return [new URL(url.origin + (afterSuffix === -1 ? '' : path.slice(afterSuffix)))];
 }
 
 /** RFC 8414 §3: insert the well-known segment between the host and the issuer's path, without its trailing "/". */
@@ -56,14 +62,19 @@ function appended(issuer: URL): URL {
   return new URL(issuer.origin + issuer.pathname.replace(/\/$/, '') + WELL_KNOWN + 'openid-configuration');
 }
 
-/** The metadata URLs to try, in order, and the issuer the answer must name. */
-export function discoveryUrls(server: URL, algorithm: 'oidc' | 'oauth2', insertThenAppend: boolean): { urls: URL[]; issuer: URL } {
-  if (server.pathname.includes(WELL_KNOWN)) return { urls: [server], issuer: issuerOfWellKnown(server) };
-  if (algorithm === 'oauth2') return { urls: [inserted(server, 'oauth-authorization-server')], issuer: server };
+/**
+ * The metadata URLs to try, in order, and the issuers the answer may name (one, except for an
+ * appended OIDC URL given as-is).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-3
+ */
+export function discoveryUrls(server: URL, algorithm: 'oidc' | 'oauth2', insertThenAppend: boolean): { urls: URL[]; issuers: URL[] } {
+  if (server.pathname.includes(WELL_KNOWN)) return { urls: [server], issuers: issuersOfWellKnown(server) };
+  if (algorithm === 'oauth2') return { urls: [inserted(server, 'oauth-authorization-server')], issuers: [server] };
   const hasPath = server.pathname !== '/';
   // RFC 8414 §5: for openid-configuration, the inserted form first, then the appended one (opt-in).
   const urls = insertThenAppend && hasPath ? [inserted(server, 'openid-configuration'), appended(server)] : [appended(server)];
-  return { urls, issuer: server };
+  return { urls, issuers: [server] };
 }
 
 /** Fetches one metadata document; a fault that allows trying the next location is returned, not thrown. */
@@ -94,13 +105,14 @@ async function fetchMetadata(url: URL, insecure: boolean, options: DiscoveryRequ
   }
 }
 
-function checkMetadata(metadata: JsonObject, expectedIssuer: URL): ServerMetadata {
+function checkMetadata(metadata: JsonObject, expectedIssuers: URL[]): ServerMetadata {
   const issuer = metadata['issuer'];
   if (typeof issuer !== 'string') {
     throw new ClientError('authorization server metadata "issuer" must be a string', { code: 'OAUTH_INVALID_RESPONSE' });
   }
   // RFC 8414 §3.3: the issuer must be the one the URL was built from; compared by URL href, as openid-client does.
-  if (!URL.canParse(issuer) || new URL(issuer).href !== expectedIssuer.href) {
+  const href = URL.canParse(issuer) ? new URL(issuer).href : undefined;
+  if (!expectedIssuers.some((expected) => expected.href === href)) {
     throw new ClientError('"issuer" property does not match the expected value', { code: 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' });
   }
   // RFC 8414 §2: token_endpoint is REQUIRED; RFC 8628 §4: device_authorization_endpoint, when present, is a URL.
@@ -145,11 +157,11 @@ export async function discovery(
   if (opts.timeout !== undefined) probe.timeout = opts.timeout;
   probe[customFetch] = opts[customFetch];
   const insecure = opts.execute?.includes(allowInsecureRequests) === true;
-  const { urls, issuer } = discoveryUrls(server, opts.algorithm ?? 'oidc', opts.insertThenAppend === true);
+  const { urls, issuers } = discoveryUrls(server, opts.algorithm ?? 'oidc', opts.insertThenAppend === true);
   let found: JsonObject | Error = await fetchMetadata(urls[0]!, insecure, opts);
   if (found instanceof Error && urls[1] !== undefined) found = await fetchMetadata(urls[1], insecure, opts);
   if (found instanceof Error) throw found;
-  const config = new Configuration(checkMetadata(found, issuer), clientId, metadata, clientAuth);
+  const config = new Configuration(checkMetadata(found, issuers), clientId, metadata, clientAuth);
   if (opts.timeout !== undefined) config.timeout = opts.timeout;
   config[customFetch] = opts[customFetch];
   for (const fn of opts.execute ?? []) fn(config);

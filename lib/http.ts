@@ -81,8 +81,24 @@ export function abortError(reason: unknown): ClientError {
   return new ClientError('operation aborted', { code: 'OAUTH_ABORT', cause: reason });
 }
 
+/** setTimeout cannot wait longer than 2³¹−1 ms (it would fire at once): longer waits are clamped or split. */
+export const MAX_TIMER_MS: number = 2 ** 31 - 1;
+
+/**
+ * A Response, also from another fetch implementation (the undici package, polyfills): their
+ * classes are not the global Response, so `instanceof` alone would refuse them.
+ */
+function isResponse(value: unknown): value is Response {
+  return value instanceof Response || (typeof value === 'object' && value !== null && (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'Response');
+}
+
+/** The body reader of a request in flight, so that giving up on the request also stops the read. */
+interface InFlight {
+  reader?: ReadableStreamDefaultReader<Uint8Array>;
+}
+
 /** Fetches and reads the body. Settles on its own schedule; `send` may have given up on it already. */
-async function exchange(fetchImpl: CustomFetch, request: HttpRequest, signal: AbortSignal): Promise<{ response: Response; text: string }> {
+async function exchange(fetchImpl: CustomFetch, request: HttpRequest, signal: AbortSignal, inFlight: InFlight): Promise<{ response: Response; text: string }> {
   const response = await fetchImpl(request.url.href, {
     method: request.method,
     headers: request.headers,
@@ -90,7 +106,7 @@ async function exchange(fetchImpl: CustomFetch, request: HttpRequest, signal: Ab
     redirect: 'manual',
     signal,
   });
-  if (!(response instanceof Response)) {
+  if (!isResponse(response)) {
     throw new ClientError('fetch did not resolve to a Response', { code: 'OAUTH_INVALID_RESPONSE' });
   }
   // redirect: 'manual' gives a 3xx (or, in browsers, an opaque redirect with status 0).
@@ -101,7 +117,7 @@ async function exchange(fetchImpl: CustomFetch, request: HttpRequest, signal: Ab
       cause: response,
     });
   }
-  return { response, text: await readCapped(response, signal) };
+  return { response, text: await readCapped(response, signal, inFlight) };
 }
 
 /**
@@ -114,9 +130,11 @@ export function send(settings: HttpSettings, request: HttpRequest, signal?: Abor
     checkProtocol(request.url, settings.allowInsecureRequests);
     if (signal?.aborted) throw abortError(signal.reason);
     const controller = new AbortController();
+    const inFlight: InFlight = {};
     let timedOut = false;
     const fail = (cause: unknown): void => {
       settle();
+      void inFlight.reader?.cancel().catch(() => {}); // a body that ignores the signal stops here
       if (signal?.aborted) reject(abortError(signal.reason));
       else if (timedOut) reject(new ClientError('request timed out', { code: 'OAUTH_TIMEOUT', cause }));
       else if (cause instanceof ClientError) reject(cause);
@@ -127,7 +145,7 @@ export function send(settings: HttpSettings, request: HttpRequest, signal?: Abor
       timedOut = true;
       controller.abort();
       fail(undefined); // at once, even if the fetch ignores its signal
-    }, settings.timeout * 1000);
+    }, Math.min(settings.timeout * 1000, MAX_TIMER_MS));
     const onAbort = (): void => {
       controller.abort();
       fail(undefined);
@@ -139,7 +157,7 @@ export function send(settings: HttpSettings, request: HttpRequest, signal?: Abor
     }
     // Native fetch accepts this shape; the cast only widens `body: undefined` for GET.
     const fetchImpl: CustomFetch = settings.fetch ?? (fetch as CustomFetch);
-    exchange(fetchImpl, request, controller.signal).then(({ response, text }) => {
+    exchange(fetchImpl, request, controller.signal, inFlight).then(({ response, text }) => {
       settle();
       resolve({ response, text, receivedAt: settings.now === undefined ? Date.now() : settings.now() });
     }, fail);
@@ -150,23 +168,28 @@ function tooLarge(): ClientError {
   return new ClientError(`response body exceeds ${MAX_RESPONSE_BYTES} bytes`, { code: 'OAUTH_RESPONSE_TOO_LARGE' });
 }
 
-/** Reads the body as UTF-8, refusing it as soon as it passes the cap, and stopping on abort. */
-async function readCapped(response: Response, signal: AbortSignal): Promise<string> {
+/** Reads the body as UTF-8, refusing it as soon as it passes the cap; the reader is left in `inFlight`. */
+async function readCapped(response: Response, signal: AbortSignal, inFlight: InFlight): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? '0');
   if (declared > MAX_RESPONSE_BYTES) {
     void response.body?.cancel().catch(() => {});
     throw tooLarge();
   }
   if (response.body === null) return '';
+  // `send` gave up (abort or timeout) before this body arrived: drop it unread.
+  if (signal.aborted) {
+    void response.body.cancel().catch(() => {});
+    throw new ClientError('operation aborted', { code: 'OAUTH_ABORT' });
+  }
   const reader = response.body.getReader();
+  inFlight.reader = reader;
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    // After an abort or timeout `send` has already answered: stop reading a body that ignores it.
-    if (size > MAX_RESPONSE_BYTES || signal.aborted) {
+    if (size > MAX_RESPONSE_BYTES) {
       void reader.cancel().catch(() => {});
       throw tooLarge();
     }

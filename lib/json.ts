@@ -33,11 +33,35 @@ export function parseJsonObject(text: string): JsonObject {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ClientError('response body must be a top level JSON object', { code: 'OAUTH_INVALID_RESPONSE' });
   }
+  // The walks below (and redaction, and freezing) recurse: refuse nesting that could exhaust the stack.
+  if (text.length > 2 * MAX_DEPTH && nestedTooDeep(text)) {
+    throw new ClientError(`response body nests deeper than ${MAX_DEPTH} levels`, { code: 'OAUTH_INVALID_RESPONSE' });
+  }
   // The cheap text test keeps the common path fast; the walk decides.
   if (text.includes('__proto__') && hasProtoKey(value)) {
     throw new ClientError('response body must not contain a "__proto__" member', { code: 'OAUTH_INVALID_RESPONSE' });
   }
   return value as JsonObject;
+}
+
+/** No OAuth or metadata document nests anywhere near this deep. */
+const MAX_DEPTH = 64;
+
+/** Counts bracket depth outside strings, in one pass over text that already parsed as JSON. */
+function nestedTooDeep(text: string): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_DEPTH) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
 }
 
 function hasProtoKey(value: unknown): boolean {

@@ -10,13 +10,14 @@
 import { endpoint, requestContext, type Configuration, type RequestContext } from './configuration.js';
 import { deviceAuthorizationReceivedAt, type DeviceAuthorizationResponse } from './device-authorization.js';
 import { ClientError, argumentError } from './errors.js';
-import { abortError } from './http.js';
+import { MAX_TIMER_MS, abortError } from './http.js';
 import type { RequestParameters } from './parameters.js';
 import { initialState, parsePollingState, step, type PollingState, type PollingStep } from './polling.js';
 import { postForm } from './request.js';
 import { deviceAccessTokenParameters } from './token-request.js';
 import { classifyRequestFailure, classifyTokenResponse, type TokenEndpointResponse, type TokenOutcome } from './token-response.js';
-import { tokenResult, type TokenEndpointResponseHelpers } from './token-result.js';
+import type { IDToken } from './id-token.js';
+import { idTokenClaims, tokenResult, type TokenEndpointResponseHelpers } from './token-result.js';
 
 /** What `onPoll` receives: enough for a countdown, and never the device_code. */
 export interface PollEvent {
@@ -57,12 +58,11 @@ export interface DeviceAuthorizationGrantPollOptions {
   onState?: (state: PollingState) => void;
 }
 
-/** setTimeout cannot wait longer than 2³¹−1 ms: longer waits are split (the machine re-sleeps). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-function timerSleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** The default sleep: a timer that an abort clears at once. */
+export function timerSleep(ms: number, signal?: AbortSignal): Promise<void> {
   // Without a signal there is nothing to listen to: one timer, one closure per wait.
   if (signal === undefined) return new Promise((resolve) => setTimeout(resolve, ms));
+  if (signal.aborted) return Promise.reject(abortError(signal.reason));
   return new Promise((resolve, reject) => {
     const onAbort = (): void => {
       clearTimeout(timer);
@@ -76,11 +76,30 @@ function timerSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * Waits with the caller's sleep; an abort ends the wait at once even when that sleep ignores its
+ * signal (dg:polling:abort-immediate).
+ */
+function abortableSleep(sleep: (ms: number, signal?: AbortSignal) => Promise<void>, ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal === undefined || sleep === timerSleep) return sleep(ms, signal);
+  if (signal.aborted) return Promise.reject(abortError(signal.reason));
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(abortError(signal.reason));
+    signal.addEventListener('abort', onAbort, { once: true });
+    sleep(ms, signal)
+      .then(resolve, (error: unknown) => reject(signal.aborted ? abortError(signal.reason) : error))
+      .finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** The default clock, shared by every flow. */
 const systemNow = (): number => Date.now();
 
-// RFC 8628 §3.5 and dg:polling: never two requests in flight for one device_code.
+// dg:polling:single-flight: never two requests in flight for one device_code.
 const active = new Set<string>();
+
+// The last state of each response's flow, so that polling it again resumes rather than restarts.
+const progress = new WeakMap<DeviceAuthorizationResponse, PollingState>();
 
 function outcomeName(outcome: TokenOutcome | undefined): PollEvent['lastOutcome'] {
   return outcome?.kind === 'pending' || outcome?.kind === 'slow_down' || outcome?.kind === 'transient' ? outcome.kind : undefined;
@@ -107,19 +126,38 @@ interface Run {
   now: () => number;
 }
 
-async function pollOnce(run: Run): Promise<{ outcome: TokenOutcome; receivedAt: number }> {
+interface Answer {
+  outcome: TokenOutcome;
+  receivedAt: number;
+  claims?: IDToken | undefined;
+}
+
+async function pollOnce(run: Run): Promise<Answer> {
   const { signal, allowedTokenTypes } = run.options;
+  let answer: Answer;
   try {
     // A fresh copy per request: a ClientAuth may append (e.g. a new assertion) on every call.
     const { http, secrets } = await postForm(run.context, run.url, new URLSearchParams(run.params), signal);
-    return { outcome: classifyTokenResponse(http, secrets, allowedTokenTypes), receivedAt: http.receivedAt };
+    answer = { outcome: classifyTokenResponse(http, secrets, allowedTokenTypes), receivedAt: http.receivedAt };
   } catch (error) {
     if (signal?.aborted) throw abortError(signal.reason);
     return { outcome: classifyRequestFailure(error), receivedAt: run.now() };
   }
+  if (answer.outcome.kind !== 'token') return answer;
+  // OIDC Core §3.1.3.7: a bad ID token makes the whole answer terminal, so the machine ends 'failed'.
+  try {
+    answer.claims = idTokenClaims(answer.outcome.body, run.context.server, run.context.client, run.now());
+  } catch (error) {
+    answer.outcome = { kind: 'terminal', error: error as Error };
+  }
+  return answer;
 }
 
-async function drive(run: Run, state: PollingState): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
+async function drive(
+  run: Run,
+  state: PollingState,
+  remember?: (state: PollingState) => void,
+): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
   const { options, now } = run;
   const sleep = options.sleep ?? timerSleep;
   if (active.has(state.device_code)) {
@@ -129,29 +167,26 @@ async function drive(run: Run, state: PollingState): Promise<TokenEndpointRespon
   try {
     let current: PollingStep = step(state, { type: 'start', now: now() });
     let last: TokenOutcome | undefined;
-    let receivedAt = 0;
+    let answer: Answer | undefined;
     let announced: number | undefined; // the nextPollAt last reported to onPoll
     for (;;) {
+      remember?.(current.state);
       options.onState?.(current.state);
       const { command } = current;
-      if (command.type === 'done') return tokenResult(command.token, run.context.server, run.context.client, receivedAt, now);
+      // 'done' only ever follows a response, so there is an answer.
+      if (command.type === 'done') return tokenResult(command.token, answer!.claims, answer!.receivedAt, now);
       if (command.type === 'fail') throw command.error;
       if (command.type === 'sleep') {
         const at = now();
         // A re-sleep (timer fired early, or a long wait split) is the same wait: report it once.
         if (options.onPoll !== undefined && announced !== command.until) options.onPoll(pollEvent(current.state, command.until, at, last));
         announced = command.until;
-        if (options.signal?.aborted) throw abortError(options.signal.reason);
-        try {
-          await sleep(Math.min(Math.max(0, command.until - at), MAX_TIMER_MS), options.signal);
-        } catch (error) {
-          throw options.signal?.aborted ? abortError(options.signal.reason) : error;
-        }
+        // A wait longer than setTimeout allows is cut short: the machine then sleeps again.
+        await abortableSleep(sleep, Math.min(Math.max(0, command.until - at), MAX_TIMER_MS), options.signal);
         current = step(current.state, { type: 'timer', now: now() });
       } else {
-        const answer = await pollOnce(run);
+        answer = await pollOnce(run);
         last = answer.outcome;
-        receivedAt = answer.receivedAt;
         current = step(current.state, { type: 'response', now: now(), outcome: answer.outcome });
       }
     }
@@ -164,6 +199,20 @@ function prepare(config: Configuration, parameters: RequestParameters | undefine
   const opts = options ?? {};
   if (opts.DPoP !== undefined) {
     throw new ClientError('DPoP is not supported yet', { code: 'OAUTH_UNSUPPORTED_OPERATION' });
+  }
+  // A bad option could shorten a wait (a NaN cap makes every wake-up time NaN): refuse it up front.
+  for (const name of ['now', 'sleep', 'onPoll', 'onState'] as const) {
+    if (opts[name] !== undefined && typeof opts[name] !== 'function') {
+      throw argumentError(`"options.${name}" must be a function`, 'ERR_INVALID_ARG_TYPE');
+    }
+  }
+  const cap = opts.backoffCap;
+  if (cap !== undefined && !(typeof cap === 'number' && Number.isFinite(cap) && cap >= 0)) {
+    throw argumentError('"options.backoffCap" must be a non-negative number of seconds', 'ERR_INVALID_ARG_VALUE');
+  }
+  const types = opts.allowedTokenTypes;
+  if (types !== undefined && !(Array.isArray(types) && types.every((t) => typeof t === 'string'))) {
+    throw argumentError('"options.allowedTokenTypes" must be an array of strings', 'ERR_INVALID_ARG_TYPE');
   }
   const now = opts.now ?? systemNow;
   const context = requestContext(config, now);
@@ -189,24 +238,28 @@ export async function pollDeviceAuthorizationGrant(
   options?: DeviceAuthorizationGrantPollOptions,
 ): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
   const response = deviceAuthorizationResponse;
-  const positive = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value) && value > 0;
   if (response === null || typeof response !== 'object' || typeof response.device_code !== 'string' || response.device_code === '') {
     throw argumentError('"deviceAuthorizationResponse.device_code" must be a non-empty string', 'ERR_INVALID_ARG_TYPE');
   }
-  if (!positive(response.expires_in) || (response.interval !== undefined && !positive(response.interval))) {
-    throw argumentError('"deviceAuthorizationResponse" expires_in and interval must be positive numbers', 'ERR_INVALID_ARG_VALUE');
-  }
   const run = prepare(config, parameters, options, response.device_code);
   // RFC 8628 §3.2: expires_in counts from the response's arrival, recorded by initiateDeviceAuthorization.
+  // initialState refuses a missing, zero or non-finite expires_in or interval.
   const receivedAt = deviceAuthorizationReceivedAt(response) ?? run.now();
-  const state = initialState({
-    device_code: response.device_code,
-    interval: response.interval,
-    expires_in: response.expires_in,
-    receivedAt,
-    backoffCap: run.options.backoffCap,
-  });
-  return drive(run, state);
+  // A second call for the same response carries on where the first stopped (an abort, say): the
+  // interval stays raised by every slow_down (RFC 8628 §3.5), and no poll comes early.
+  const state =
+    progress.get(response) ??
+    initialState({
+      device_code: response.device_code,
+      interval: response.interval,
+      expires_in: response.expires_in,
+      receivedAt,
+      backoffCap: run.options.backoffCap,
+    });
+  // Once the flow has ended, a new call starts afresh (and an expired one fails at once).
+  return drive(run, state, (latest) =>
+    latest.phase === 'done' || latest.phase === 'failed' ? progress.delete(response) : progress.set(response, latest),
+  );
 }
 
 /**

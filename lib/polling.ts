@@ -21,7 +21,7 @@
  * @module
  */
 
-import { ClientError } from './errors.js';
+import { ClientError, argumentError } from './errors.js';
 import type { TokenEndpointResponse, TokenOutcome } from './token-response.js';
 
 /** RFC 8628 §3.2: the interval when the server sends none, in seconds. */
@@ -106,6 +106,17 @@ export interface InitialStateOptions {
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.2
  */
 export function initialState(options: InitialStateOptions): PollingState {
+  const positive = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value) && value > 0;
+  if (typeof options.device_code !== 'string' || options.device_code === '') {
+    throw argumentError('"device_code" must be a non-empty string', 'ERR_INVALID_ARG_TYPE');
+  }
+  // A zero, negative or NaN interval would poll without waiting: refused, never defaulted.
+  if (!positive(options.expires_in) || (options.interval !== undefined && !positive(options.interval))) {
+    throw argumentError('"expires_in" and "interval" must be positive numbers of seconds', 'ERR_INVALID_ARG_VALUE');
+  }
+  if (!Number.isFinite(options.receivedAt) || (options.backoffCap !== undefined && !(options.backoffCap >= 0 && Number.isFinite(options.backoffCap)))) {
+    throw argumentError('"receivedAt" must be a time and "backoffCap" a non-negative number', 'ERR_INVALID_ARG_VALUE');
+  }
   const interval = options.interval ?? DEFAULT_INTERVAL; // RFC 8628 §3.2: default 5 s
   // Clamped so that absurd server values still leave finite, JSON-safe times.
   const deadline = Math.min(options.receivedAt + options.expires_in * 1000, Number.MAX_SAFE_INTEGER);
@@ -211,7 +222,8 @@ function sendRequest(state: PollingState, now: number, counts: boolean): Polling
  */
 export function step(state: PollingState, input: PollingInput): PollingStep {
   if (state.phase === 'done' || state.phase === 'failed') {
-    return fail(state, new ClientError('the polling flow has already ended', { code: 'OAUTH_INVALID_STATE' }));
+    // An ended flow stays as it ended.
+    return { state, command: { type: 'fail', error: new ClientError('the polling flow has already ended', { code: 'OAUTH_INVALID_STATE' }) } };
   }
   const { now } = input;
   switch (input.type) {
@@ -245,6 +257,8 @@ export function step(state: PollingState, input: PollingInput): PollingStep {
 export function parsePollingState(value: unknown): PollingState {
   const s = value as Record<string, unknown> | null;
   const finite = (key: string): boolean => typeof s?.[key] === 'number' && Number.isFinite(s[key]);
+  const count = (key: string): boolean => Number.isSafeInteger(s?.[key]) && (s?.[key] as number) >= 0;
+  // Every field that decides a wait is checked: a negative failure count or cap would shorten it.
   const ok =
     s !== null &&
     typeof s === 'object' &&
@@ -252,9 +266,13 @@ export function parsePollingState(value: unknown): PollingState {
     (s['phase'] === 'waiting' || s['phase'] === 'requesting') &&
     typeof s['device_code'] === 'string' &&
     s['device_code'] !== '' &&
-    ['interval', 'deadline', 'wakeAt', 'failures', 'polls', 'backoffCap'].every(finite) &&
+    ['interval', 'deadline', 'wakeAt', 'backoffCap'].every(finite) &&
+    count('failures') &&
+    count('polls') &&
     (s['interval'] as number) > 0 &&
-    (s['sentAt'] === undefined || finite('sentAt'));
+    (s['backoffCap'] as number) >= 0 &&
+    (s['wakeAt'] as number) <= (s['deadline'] as number) &&
+    (s['phase'] === 'requesting' ? finite('sentAt') : s['sentAt'] === undefined);
   if (!ok) throw new ClientError('saved polling state is not valid or not resumable', { code: 'OAUTH_INVALID_STATE' });
   return s as unknown as PollingState;
 }

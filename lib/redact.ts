@@ -34,7 +34,8 @@ export function redactDeep(value: unknown, secrets: readonly string[]): unknown 
   if (Array.isArray(value)) return value.map((item) => redactDeep(item, secrets));
   if (value !== null && typeof value === 'object') {
     // Object.fromEntries defines properties, so a "__proto__" key can never reach a prototype.
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item, secrets)]));
+    // Keys too: a server may echo a secret as a member name.
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key, secrets), redactDeep(item, secrets)]));
   }
   return value;
 }

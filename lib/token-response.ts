@@ -92,7 +92,7 @@ function jsonBody(http: HttpResponse): JsonObject | ClientError {
   try {
     return parseJsonObject(http.text);
   } catch (error) {
-    return error as ClientError;
+    return error as ClientError; // parseJsonObject throws only ClientErrors (nesting is bounded)
   }
 }
 

@@ -24,27 +24,32 @@ export interface TokenEndpointResponseHelpers {
 }
 
 /**
- * Checks the ID token, if any, and attaches the helpers. `now` is the driver's clock.
+ * Checks the ID token, if any (OIDC Core §3.1.3.7), and returns its claims. `now` is the
+ * driver's clock, in ms.
  *
  * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
  */
+export function idTokenClaims(body: TokenEndpointResponse, server: ServerMetadata, client: ClientMetadata, now: number): IDToken | undefined {
+  if (body.id_token === undefined) return undefined;
+  return validateIdToken(body.id_token, {
+    issuer: server.issuer,
+    clientId: client.client_id,
+    now: Math.floor(now / 1000) + (client[clockSkew] ?? 0),
+    tolerance: client[clockTolerance] ?? 30,
+  });
+}
+
+/**
+ * Attaches openid-client's non-enumerable helpers to a validated token response.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
+ */
 export function tokenResult(
   body: TokenEndpointResponse,
-  server: ServerMetadata,
-  client: ClientMetadata,
+  claims: IDToken | undefined,
   receivedAt: number,
   now: () => number,
 ): TokenEndpointResponse & TokenEndpointResponseHelpers {
-  const skew = client[clockSkew] ?? 0;
-  const claims =
-    body.id_token === undefined
-      ? undefined
-      : validateIdToken(body.id_token, {
-          issuer: server.issuer,
-          clientId: client.client_id,
-          now: Math.floor(now() / 1000) + skew,
-          tolerance: client[clockTolerance] ?? 30,
-        });
   const expiresAt = body.expires_in === undefined ? undefined : receivedAt + body.expires_in * 1000;
   const result = { ...body } as TokenEndpointResponse & TokenEndpointResponseHelpers;
   Object.defineProperties(result, {

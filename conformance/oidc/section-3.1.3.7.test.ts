@@ -116,6 +116,25 @@ test('oidc:3.1.3.7:clock-tolerance config[clockTolerance] sets the leeway for ex
   assert.equal(s.config.clientMetadata()[clockTolerance], 5);
 });
 
+test('oidc:3.1.3.7:clock-tolerance nbf exactly at now + tolerance is accepted, and one second later it is refused', async () => {
+  // The default 30 s tolerance.
+  await accepts({ nbf: NOW + 30 });
+  await rejects({ nbf: NOW + 31 }, 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED');
+  // No tolerance: nbf may be now, not a second later.
+  await accepts({ nbf: NOW }, { [clockTolerance]: 0 });
+  await rejects({ nbf: NOW + 1 }, 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED', { [clockTolerance]: 0 });
+  // A set tolerance, and a skew that moves now first.
+  await accepts({ nbf: NOW + 60 }, { [clockTolerance]: 60 });
+  await rejects({ nbf: NOW + 61 }, 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED', { [clockTolerance]: 60 });
+  await accepts({ nbf: NOW + 10 + 30 }, { [clockSkew]: 10 });
+  await rejects({ nbf: NOW + 10 + 31 }, 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED', { [clockSkew]: 10 });
+  // validateIdToken on its own draws the same line.
+  const claims = { ...goodClaims(ARRIVAL), nbf: NOW + 30 };
+  const expected = { issuer: ISSUER, clientId: CLIENT_ID, now: NOW, tolerance: 30 };
+  assert.deepEqual(validateIdToken(jwt(claims), expected), claims);
+  assert.throws(() => validateIdToken(jwt({ ...claims, nbf: NOW + 31 }), expected), (e: unknown) => (e as ClientError).code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED');
+});
+
 test('oidc:3.1.3.7:iat-window iat must be a number, but no maximum age is enforced, in the past or in the future', async () => {
   await accepts({ iat: 0 });
   await accepts({ iat: NOW - 10 * 365 * 86400 });

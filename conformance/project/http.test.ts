@@ -172,10 +172,16 @@ test('dg:compat:timeout-default a fetch that hangs past config.timeout is aborte
   assert.equal(slow.signals[0]?.aborted, true);
 });
 
-test('dg:compat:timeout-default a body that stalls past config.timeout gives OAUTH_TIMEOUT too', async () => {
+test('dg:compat:timeout-default a body that stalls past config.timeout gives OAUTH_TIMEOUT too, and the body stream is cancelled', async () => {
   const body = stalledBody();
+  const started = performance.now();
   const error = await rejection(initiateDeviceAuthorization(configFor(async () => body.response, 0.05)));
+  const elapsed = performance.now() - started;
   assertCode(error, 'OAUTH_TIMEOUT');
+  assert.ok(elapsed >= 50 - TOLERANCE_MS, `${elapsed} ms`);
+  // The cancellation may settle a few event-loop turns after the rejection.
+  for (let turn = 0; turn < 10 && !body.cancelled(); turn++) await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(body.cancelled(), true, 'the stalled body was cancelled at the timeout, not left open');
 });
 
 test('dg:compat:timeout-default a customFetch that ignores its signal is abandoned at the timeout, and on a caller abort', async () => {

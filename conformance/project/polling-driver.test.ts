@@ -273,16 +273,25 @@ test('dg:polling:fractional-interval through the driver: interval 0.05 gives req
   assert.ok(sleeps.every((ms) => Math.abs(ms - 50) < 1e-6), sleeps.join());
 });
 
-test('dg:polling:long-sleep-split a 30-day interval is slept in pieces of at most 2^31−1 ms, and the request still goes exactly on time', async () => {
+test('dg:polling:long-sleep-split a 30-day interval is slept in pieces of at most 2^31−1 ms, the request still goes exactly on time, and onPoll reports each wait once', async () => {
   const interval = 30 * 24 * 3600;
-  const { times, sleeps, token } = await flow([pending(), tokenResponse()], { interval, expires_in: 3 * interval });
+  const { times, sleeps, token, events } = await flow([pending(), tokenResponse()], { interval, expires_in: 3 * interval });
   assert.ok(token);
   assert.ok(sleeps.length >= 4, sleeps.join());
   assert.ok(sleeps.every((ms) => ms >= 0 && ms <= MAX_TIMER), sleeps.join());
   assert.deepEqual(times.map((t) => t - T0), [interval * S, 2 * interval * S]);
+  // Two real waits (before each request), each slept in two or more pieces: one onPoll per wait.
+  assert.deepEqual(
+    events.map((e) => [e.attempt, e.nextPollAt - T0]),
+    [
+      [0, interval * S],
+      [1, 2 * interval * S],
+    ],
+    `${events.length} onPoll events for ${sleeps.length} sleeps`,
+  );
 });
 
-test('dg:polling:clock-backwards through the driver: a clock that jumps back after a sleep makes the driver sleep again, never poll early', async () => {
+test('dg:polling:clock-backwards through the driver: a clock that jumps back after a sleep makes the driver sleep again, never poll early, and onPoll still reports each wait once', async () => {
   let time = T0;
   let jumps = 0;
   const clock = {
@@ -301,6 +310,17 @@ test('dg:polling:clock-backwards through the driver: a clock that jumps back aft
   assert.ok(result.token);
   assert.deepEqual(s.tokenCalls.map((c) => c.time - T0), [5 * S, 10 * S]);
   assert.deepEqual(result.sleeps.slice(0, 4), [5 * S, 4 * S, 4 * S, 4 * S]);
+  // The first wait's timer fired early three times (four sleeps), the second wait slept once:
+  // two waits, so two onPoll events.
+  assert.equal(result.sleeps.length, 5, result.sleeps.join());
+  assert.deepEqual(
+    result.events.map((e) => [e.attempt, e.nextPollAt - T0]),
+    [
+      [0, 5 * S],
+      [1, 10 * S],
+    ],
+    `${result.events.length} onPoll events for ${result.sleeps.length} sleeps`,
+  );
 });
 
 test('dg:polling:deadline-from-arrival through the driver: polling that starts 300 s late still stops 600 s after the response arrived', async () => {
@@ -590,6 +610,33 @@ test('dg:polling:terminal-classes a failure that is not the server\'s (a ClientA
   assert.equal(result.error, broken);
   assert.equal(calls, 2);
   assert.equal(s.tokenCalls.length, 1);
+});
+
+test('dg:compat:client-auth-every-request a ClientAuth that appends a fresh client_assertion each time: every token request carries exactly one, and no two are the same', async () => {
+  const s = script([pending(), slowDown(), networkError, pending(), tokenResponse()]);
+  const device = await initiate(s);
+  let n = 0;
+  // append, not set: a body reused from one request to the next would pile the assertions up.
+  const config = new Configuration(s.config.serverMetadata(), 'client', undefined, (_as, client, body) => {
+    n += 1;
+    body.append('client_id', client.client_id);
+    body.append('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+    body.append('client_assertion', 'a' + n);
+  });
+  config[customFetch] = s.config[customFetch];
+  const result = await run({ ...s, config }, device);
+  assert.ok(result.token, String(result.error));
+  assert.equal(s.tokenCalls.length, 5);
+  assert.equal(n, 5);
+  const assertions = s.tokenCalls.map((c) => c.form.getAll('client_assertion'));
+  assert.deepEqual(assertions, [['a1'], ['a2'], ['a3'], ['a4'], ['a5']]);
+  assert.equal(new Set(assertions.flat()).size, s.tokenCalls.length, 'all different');
+  for (const call of s.tokenCalls) {
+    assert.deepEqual(call.form.getAll('client_id'), ['client']);
+    assert.deepEqual(call.form.getAll('client_assertion_type'), ['urn:ietf:params:oauth:client-assertion-type:jwt-bearer']);
+    assert.deepEqual(call.form.getAll('device_code'), [DEVICE_CODE]);
+    assert.deepEqual(call.form.getAll('grant_type'), ['urn:ietf:params:oauth:grant-type:device_code']);
+  }
 });
 
 test('dg:tolerance:error-in-200 dg:tolerance:numeric-strings a 200 carrying an OAuth error is that error; strict numeric strings in a token response are numbers', async () => {
