@@ -103,6 +103,8 @@ export class Configuration {
 /**
  * The fetch replacement, or undefined for the global fetch. Declared through interface merging
  * because `isolatedDeclarations` cannot emit computed class members.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-2
  */
 export interface Configuration {
   [customFetch]: CustomFetch | undefined;
@@ -136,7 +138,11 @@ export function allowInsecureRequests(config: Configuration): void {
   own(config).allowInsecureRequests = true;
 }
 
-/** What a request needs: the client, its authentication and the HTTP settings. Internal. */
+/**
+ * What a request needs: the client, its authentication and the HTTP settings. Internal.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-2
+ */
 export interface RequestContext {
   server: ServerMetadata;
   client: ClientMetadata;
@@ -144,7 +150,11 @@ export interface RequestContext {
   http: HttpSettings;
 }
 
-/** Reads a configuration's request context. Internal: not exported from the package. */
+/**
+ * Reads a configuration's request context. Internal: not exported from the package.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-2
+ */
 export function requestContext(config: Configuration, now?: () => number): RequestContext {
   const state = own(config);
   const http: HttpSettings = { fetch: state.fetch, timeout: state.timeout, allowInsecureRequests: state.allowInsecureRequests };

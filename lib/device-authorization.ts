@@ -35,7 +35,11 @@ export interface DeviceAuthorizationResponse {
   readonly [parameter: string]: unknown;
 }
 
-/** Options of {@link initiateDeviceAuthorization} (our addition to openid-client's signature). */
+/**
+ * Options of {@link initiateDeviceAuthorization} (our addition to openid-client's signature).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ */
 export interface DeviceAuthorizationRequestOptions {
   /** Aborts the request. */
   signal?: AbortSignal;

@@ -7,7 +7,11 @@
  * @module
  */
 
-/** Stable error codes. Same names as openid-client wherever the situation is the same. */
+/**
+ * Stable error codes. Same names as openid-client wherever the situation is the same.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
 export type ErrorCode =
   | 'OAUTH_TIMEOUT'
   | 'OAUTH_ABORT'
@@ -30,12 +34,24 @@ export type ErrorCode =
   | 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED'
   | 'OAUTH_INVALID_STATE';
 
-/** The code of {@link ResponseBodyError}. */
+/**
+ * The code of {@link ResponseBodyError}.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
 export const RESPONSE_BODY_ERROR = 'OAUTH_RESPONSE_BODY_ERROR';
-/** The code of {@link WWWAuthenticateChallengeError}. */
+/**
+ * The code of {@link WWWAuthenticateChallengeError}.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
 export const WWW_AUTHENTICATE_CHALLENGE = 'OAUTH_WWW_AUTHENTICATE_CHALLENGE';
 
-/** Options of {@link ClientError}. */
+/**
+ * Options of {@link ClientError}.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
 export interface ClientErrorOptions {
   code: ErrorCode;
   cause?: unknown;
@@ -45,6 +61,8 @@ export interface ClientErrorOptions {
  * A failure detected by the client: a non-conforming response, a forbidden request, a
  * timeout, an abort, a network fault. `code` is stable; `cause` holds what caused it and is not
  * enumerable, so `JSON.stringify(error)` shows only the message-free members.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
 export class ClientError extends Error {
   /** A stable `OAUTH_*` code. */
@@ -92,7 +110,11 @@ export class ResponseBodyError extends Error {
   }
 }
 
-/** One parsed `WWW-Authenticate` challenge (RFC 9110 §11.6.1). */
+/**
+ * One parsed `WWW-Authenticate` challenge (RFC 9110 §11.6.1).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
 export interface WWWAuthenticateChallenge {
   /** The auth-scheme, lower-cased. */
   scheme: string;
@@ -132,7 +154,11 @@ export class WWWAuthenticateChallengeError extends Error {
   }
 }
 
-/** The members of an RFC 6749 §5.2 error body, already redacted. */
+/**
+ * The members of an RFC 6749 §5.2 error body, already redacted.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
 export interface OAuthErrorBody {
   error: string;
   error_description?: string;
@@ -140,7 +166,11 @@ export interface OAuthErrorBody {
   raw: Record<string, unknown>;
 }
 
-/** A `TypeError` for a bad argument, with Node's `ERR_INVALID_ARG_*` code, as openid-client does. */
+/**
+ * A `TypeError` for a bad argument, with Node's `ERR_INVALID_ARG_*` code, as openid-client does.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
 export function argumentError(message: string, code: 'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE'): TypeError {
   const error = new TypeError(message) as TypeError & { code: string };
   error.code = code;

@@ -9,7 +9,11 @@
 
 import { ClientError } from './errors.js';
 
-/** Options passed to a {@link CustomFetch}: always a plain object, never a `Request`. */
+/**
+ * Options passed to a {@link CustomFetch}: always a plain object, never a `Request`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ */
 export interface CustomFetchOptions {
   /** `'GET'` or `'POST'`. */
   method: string;
@@ -23,13 +27,25 @@ export interface CustomFetchOptions {
   signal: AbortSignal;
 }
 
-/** The key under which a `Configuration` (or discovery options) holds a {@link CustomFetch}. */
+/**
+ * The key under which a `Configuration` (or discovery options) holds a {@link CustomFetch}.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ */
 export const customFetch: unique symbol = Symbol('device-grant.customFetch');
 
-/** A fetch replacement, installed as `config[customFetch]` (openid-client v6's shape). */
+/**
+ * A fetch replacement, installed as `config[customFetch]` (openid-client v6's shape).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ */
 export type CustomFetch = (url: string, options: CustomFetchOptions) => Promise<Response>;
 
-/** What a request needs from the configuration. */
+/**
+ * What a request needs from the configuration.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ */
 export interface HttpSettings {
   fetch: CustomFetch | undefined;
   /** Seconds. */
@@ -39,7 +55,11 @@ export interface HttpSettings {
   now?: () => number;
 }
 
-/** One outgoing request. */
+/**
+ * One outgoing request.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ */
 export interface HttpRequest {
   method: 'GET' | 'POST';
   url: URL;
@@ -47,7 +67,11 @@ export interface HttpRequest {
   body?: string;
 }
 
-/** A response whose body has been read in full. */
+/**
+ * A response whose body has been read in full.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ */
 export interface HttpResponse {
   response: Response;
   text: string;
@@ -55,7 +79,11 @@ export interface HttpResponse {
   receivedAt: number;
 }
 
-/** Response bodies larger than this (1 MiB) are refused. */
+/**
+ * Response bodies larger than this (1 MiB) are refused.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ */
 export const MAX_RESPONSE_BYTES: number = 1024 * 1024;
 
 /**
@@ -73,7 +101,11 @@ export function checkProtocol(url: URL, allowInsecureRequests: boolean): void {
   throw new ClientError('only HTTP and HTTPS requests are allowed', { code: 'OAUTH_REQUEST_PROTOCOL_FORBIDDEN' });
 }
 
-/** The typed error for an aborted signal: a TimeoutError reason is a timeout, anything else an abort. */
+/**
+ * The typed error for an aborted signal: a TimeoutError reason is a timeout, anything else an abort.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ */
 export function abortError(reason: unknown): ClientError {
   if (reason instanceof Error && reason.name === 'TimeoutError') {
     return new ClientError('operation timed out', { code: 'OAUTH_TIMEOUT', cause: reason });
@@ -81,7 +113,11 @@ export function abortError(reason: unknown): ClientError {
   return new ClientError('operation aborted', { code: 'OAUTH_ABORT', cause: reason });
 }
 
-/** setTimeout cannot wait longer than 2³¹−1 ms (it would fire at once): longer waits are clamped or split. */
+/**
+ * setTimeout cannot wait longer than 2³¹−1 ms (it would fire at once): longer waits are clamped or split.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ */
 export const MAX_TIMER_MS: number = 2 ** 31 - 1;
 
 /**
@@ -124,6 +160,8 @@ async function exchange(fetchImpl: CustomFetch, request: HttpRequest, signal: Ab
  * Sends one request and reads its body, within the timeout and the caller's signal. Whichever
  * comes first wins: the answer, the timeout, or the abort, even when a custom fetch ignores its
  * signal.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
  */
 export function send(settings: HttpSettings, request: HttpRequest, signal?: AbortSignal): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {

@@ -10,7 +10,11 @@
 import { ClientError } from './errors.js';
 import { parseJsonObject, type JsonObject } from './json.js';
 
-/** The claims of an ID token. */
+/**
+ * The claims of an ID token.
+ *
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
+ */
 export interface IDToken {
   readonly iss: string;
   readonly sub: string;
@@ -21,7 +25,11 @@ export interface IDToken {
   readonly [claim: string]: unknown;
 }
 
-/** What the checks compare against. Times in seconds. */
+/**
+ * What the checks compare against. Times in seconds.
+ *
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
+ */
 export interface IDTokenExpectations {
   issuer: string;
   clientId: string;

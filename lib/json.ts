@@ -9,10 +9,18 @@
 
 import { ClientError } from './errors.js';
 
-/** A parsed JSON object. */
+/**
+ * A parsed JSON object.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
+ */
 export type JsonObject = Record<string, unknown>;
 
-/** True when the Content-Type is `application/json` or a `+json` media type. */
+/**
+ * True when the Content-Type is `application/json` or a `+json` media type.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
+ */
 export function isJsonMediaType(headers: Headers): boolean {
   const type = (headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
@@ -21,6 +29,8 @@ export function isJsonMediaType(headers: Headers): boolean {
 /**
  * Parses `text` as a JSON object. A body that is not JSON, not an object, or that carries a
  * `__proto__` member anywhere is refused.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
  */
 export function parseJsonObject(text: string): JsonObject {
   let value: unknown;
@@ -74,14 +84,22 @@ function invalid(name: string, what: string): ClientError {
   return new ClientError(`response body "${name}" property must be ${what}`, { code: 'OAUTH_INVALID_RESPONSE' });
 }
 
-/** Reads a required non-empty string member. */
+/**
+ * Reads a required non-empty string member.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
+ */
 export function requireString(body: JsonObject, name: string): string {
   const value = body[name];
   if (typeof value !== 'string' || value.length === 0) throw invalid(name, 'a non-empty string');
   return value;
 }
 
-/** Reads an optional string member; present but not a string is refused. */
+/**
+ * Reads an optional string member; present but not a string is refused.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
+ */
 export function optionalString(body: JsonObject, name: string): string | undefined {
   const value = body[name];
   if (value === undefined) return undefined;
@@ -95,6 +113,8 @@ const STRICT_NUMBER = /^\d+(\.\d+)?$/;
 /**
  * Reads an optional number of seconds: a finite JSON number, or a strict numeric string (a
  * tolerance for real servers). Negative values are refused, and 0 too when `positive`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
  */
 export function optionalSeconds(body: JsonObject, name: string, positive: boolean): number | undefined {
   const value = body[name];

@@ -6,9 +6,17 @@
  * @module
  */
 
-/** Client metadata key: seconds added to the local clock to get the assumed current time, as openid-client's clockSkew (server time minus local time). */
+/**
+ * Client metadata key: seconds added to the local clock to get the assumed current time, as openid-client's clockSkew (server time minus local time).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-2
+ */
 export const clockSkew: unique symbol = Symbol('device-grant.clockSkew');
-/** Client metadata key for the tolerance in seconds when checking ID token times (default 30). */
+/**
+ * Client metadata key for the tolerance in seconds when checking ID token times (default 30).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-2
+ */
 export const clockTolerance: unique symbol = Symbol('device-grant.clockTolerance');
 
 /**

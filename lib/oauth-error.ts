@@ -23,6 +23,8 @@ const TOKEN_MEMBERS = ['access_token', 'refresh_token', 'id_token'];
 /**
  * Reads the RFC 6749 §5.2 members when `body.error` is a string; `undefined` otherwise. Wrongly
  * typed `error_description` or `error_uri` are dropped rather than trusted.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
 export function readOAuthError(body: JsonObject, sent: readonly string[]): OAuthErrorBody | undefined {
   if (typeof body['error'] !== 'string') return undefined;
@@ -39,7 +41,11 @@ export function readOAuthError(body: JsonObject, sent: readonly string[]): OAuth
   return result;
 }
 
-/** Parses an RFC 6749 §5.2 error body, whatever the Content-Type; never throws. */
+/**
+ * Parses an RFC 6749 §5.2 error body, whatever the Content-Type; never throws.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
 export function tryReadOAuthError(http: HttpResponse, secrets: readonly string[]): OAuthErrorBody | undefined {
   // dg:tolerance:token-body-json: an error body is read whatever its media type says.
   try {
@@ -53,10 +59,15 @@ export function tryReadOAuthError(http: HttpResponse, secrets: readonly string[]
  * The error for a response that is not a success: a `WWWAuthenticateChallengeError` for a 401
  * with a parseable challenge, a `ResponseBodyError` for an RFC 6749 §5.2 body, and otherwise a
  * `ClientError` for the unexpected status.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
-export function errorFromResponse(http: HttpResponse, secrets: readonly string[]): Error {
+export function errorFromResponse(
+  http: HttpResponse,
+  secrets: readonly string[],
+  body: OAuthErrorBody | undefined = tryReadOAuthError(http, secrets),
+): Error {
   const { response } = http;
-  const body = tryReadOAuthError(http, secrets);
   const header = response.headers.get('www-authenticate');
   if (response.status === 401 && header !== null) {
     const challenges = parseWWWAuthenticate(redact(header, secrets));

@@ -10,7 +10,11 @@
 
 import { argumentError } from './errors.js';
 
-/** Extra request parameters, as openid-client accepts them; arrays repeat a name (for `resource`). */
+/**
+ * Extra request parameters, as openid-client accepts them; arrays repeat a name (for `resource`).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ */
 export type RequestParameters = URLSearchParams | Record<string, string | readonly string[]>;
 
 /** Names a caller may never set: client authentication, so exactly one method is ever used. */
@@ -56,6 +60,8 @@ function checkValue(name: string, value: string): void {
  * Validates caller parameters and returns them as a fresh URLSearchParams. Empty values are
  * left out (RFC 8628 §3.1: the server treats them as absent). `reserved` names belong to the
  * request builder and may not be set by the caller.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
  */
 export function requestParameters(parameters: RequestParameters | undefined, reserved: readonly string[]): URLSearchParams {
   const params = new URLSearchParams();

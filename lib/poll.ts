@@ -19,7 +19,11 @@ import { classifyRequestFailure, classifyTokenResponse, type TokenEndpointRespon
 import type { IDToken } from './id-token.js';
 import { idTokenClaims, tokenResult, type TokenEndpointResponseHelpers } from './token-result.js';
 
-/** What `onPoll` receives: enough for a countdown, and never the device_code. */
+/**
+ * What `onPoll` receives: enough for a countdown, and never the device_code.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.4
+ */
 export interface PollEvent {
   /** Requests sent so far. */
   attempt: number;
@@ -58,7 +62,11 @@ export interface DeviceAuthorizationGrantPollOptions {
   onState?: (state: PollingState) => void;
 }
 
-/** The default sleep: a timer that an abort clears at once. */
+/**
+ * The default sleep: a timer that an abort clears at once.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.4
+ */
 export function timerSleep(ms: number, signal?: AbortSignal): Promise<void> {
   // Without a signal there is nothing to listen to: one timer, one closure per wait.
   if (signal === undefined) return new Promise((resolve) => setTimeout(resolve, ms));

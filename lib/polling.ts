@@ -24,11 +24,23 @@
 import { ClientError, argumentError } from './errors.js';
 import type { TokenEndpointResponse, TokenOutcome } from './token-response.js';
 
-/** RFC 8628 §3.2: the interval when the server sends none, in seconds. */
+/**
+ * RFC 8628 §3.2: the interval when the server sends none, in seconds.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ */
 export const DEFAULT_INTERVAL = 5;
-/** RFC 8628 §3.5: slow_down adds this many seconds to the interval. */
+/**
+ * RFC 8628 §3.5: slow_down adds this many seconds to the interval.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ */
 export const SLOW_DOWN_INCREMENT = 5;
-/** Default cap in seconds on the transient backoff, before the 2·interval floor. */
+/**
+ * Default cap in seconds on the transient backoff, before the 2·interval floor.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ */
 export const DEFAULT_BACKOFF_CAP = 60;
 
 /**
@@ -66,6 +78,8 @@ export interface PollingState {
  * - `timer`: a sleep ended;
  * - `response`: the outcome of the request in flight;
  * - `retry_now`: resend the request in flight at once, e.g. with a new DPoP nonce; not a poll.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
  */
 export type PollingInput =
   | { readonly type: 'start'; readonly now: number }
@@ -73,20 +87,32 @@ export type PollingInput =
   | { readonly type: 'response'; readonly now: number; readonly outcome: TokenOutcome }
   | { readonly type: 'retry_now'; readonly now: number };
 
-/** An effect for the driver to perform. */
+/**
+ * An effect for the driver to perform.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ */
 export type PollingCommand =
   | { readonly type: 'sleep'; readonly until: number }
   | { readonly type: 'request' }
   | { readonly type: 'done'; readonly token: TokenEndpointResponse }
   | { readonly type: 'fail'; readonly error: Error };
 
-/** The result of one {@link step}. */
+/**
+ * The result of one {@link step}.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ */
 export interface PollingStep {
   readonly state: PollingState;
   readonly command: PollingCommand;
 }
 
-/** What a new flow starts from. */
+/**
+ * What a new flow starts from.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ */
 export interface InitialStateOptions {
   device_code: string;
   /** Seconds; {@link DEFAULT_INTERVAL} when undefined. */
@@ -148,8 +174,8 @@ export function expiredError(cause?: Error): ClientError {
 }
 
 /**
- * The state with the fields that change, written out in full rather than spread: cheaper on the
- * polling path, and a waiting state simply has no `sentAt`.
+ * The state with the fields that change, written out rather than spread (cheaper on the polling
+ * path). Only a 'requesting' state carries `sentAt`.
  */
 function next(
   state: PollingState,
@@ -182,16 +208,22 @@ function sleepUntil(state: PollingState, wakeAt: number, interval = state.interv
 }
 
 function fail(state: PollingState, error: Error): PollingStep {
-  return { state: { ...state, phase: 'failed' }, command: { type: 'fail', error } };
+  return { state: next(state, 'failed', state.wakeAt, state.interval, state.failures, state.polls), command: { type: 'fail', error } };
 }
 
-/** dg:polling: after n ≥ 1 transient failures wait min(I·2ⁿ, max(cap, 2I)); the first retry waits 2I. */
+/**
+ * dg:polling: after n ≥ 1 transient failures wait min(I·2ⁿ, max(cap, 2I)); the first retry waits 2I.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ */
 export function transientWait(interval: number, failures: number, backoffCap: number): number {
   return Math.min(interval * 2 ** failures, Math.max(backoffCap, 2 * interval));
 }
 
 function onResponse(state: PollingState, now: number, outcome: TokenOutcome): PollingStep {
-  if (outcome.kind === 'token') return { state: { ...state, phase: 'done' }, command: { type: 'done', token: outcome.body } };
+  if (outcome.kind === 'token') {
+    return { state: next(state, 'done', state.wakeAt, state.interval, state.failures, state.polls), command: { type: 'done', token: outcome.body } };
+  }
   // RFC 8628 §3.5: any error other than authorization_pending and slow_down ends polling.
   if (outcome.kind === 'terminal') return fail(state, outcome.error);
   // A request in flight at the deadline may finish; only a token is worth anything then.
@@ -253,6 +285,8 @@ export function step(state: PollingState, input: PollingInput): PollingStep {
 
 /**
  * Checks that a value is a state this version can resume; returns it typed.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
  */
 export function parsePollingState(value: unknown): PollingState {
   const s = value as Record<string, unknown> | null;

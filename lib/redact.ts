@@ -13,6 +13,8 @@ const REDACTED = '[REDACTED]';
 /**
  * Replaces every occurrence of a secret in `text`, raw, form-encoded and percent-encoded,
  * because servers echo request bodies back in `error_description`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-5.2
  */
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
@@ -28,7 +30,11 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-/** Redacts every string inside a parsed JSON value, returning a fresh copy. */
+/**
+ * Redacts every string inside a parsed JSON value, returning a fresh copy.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-5.2
+ */
 export function redactDeep(value: unknown, secrets: readonly string[]): unknown {
   if (typeof value === 'string') return redact(value, secrets);
   if (Array.isArray(value)) return value.map((item) => redactDeep(item, secrets));

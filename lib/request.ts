@@ -14,7 +14,11 @@ import { send, type HttpResponse } from './http.js';
 /** Body members whose values are secrets, to redact from anything the server sends back. */
 const SECRET_PARAMETERS = ['client_secret', 'client_assertion', 'device_code', 'refresh_token', 'code'];
 
-/** A sent request's response, with the secrets it carried (for redaction). */
+/**
+ * A sent request's response, with the secrets it carried (for redaction).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ */
 export interface PostResult {
   http: HttpResponse;
   secrets: string[];

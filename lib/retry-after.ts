@@ -10,7 +10,11 @@
 const DELAY_SECONDS = /^\d+$/;
 const IMF_FIXDATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 
-/** Seconds to wait, or undefined when the header is absent or malformed. Never negative. */
+/**
+ * Seconds to wait, or undefined when the header is absent or malformed. Never negative.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3
+ */
 export function parseRetryAfter(value: string | null, receivedAt: number): number | undefined {
   if (value === null) return undefined;
   const trimmed = value.trim();

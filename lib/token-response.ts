@@ -29,7 +29,11 @@ export interface TokenEndpointResponse {
   readonly [parameter: string]: unknown;
 }
 
-/** What one poll produced, as input for the polling machine. */
+/**
+ * What one poll produced, as input for the polling machine.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ */
 export type TokenOutcome =
   | { kind: 'token'; body: TokenEndpointResponse }
   | { kind: 'pending'; retryAfter?: number }
@@ -63,14 +67,14 @@ export function validateTokenResponse(body: JsonObject, allowedTokenTypes: reado
 }
 
 /** An RFC 8628 §3.5 error code other than authorization_pending mapped to its outcome. */
-function byErrorCode(error: OAuthErrorBody, http: HttpResponse, body: JsonObject, retryAfter: number | undefined): TokenOutcome {
+function byErrorCode(error: OAuthErrorBody, http: HttpResponse, retryAfter: number | undefined): TokenOutcome {
   const wait = retryAfter === undefined ? {} : { retryAfter };
   // authorization_pending never gets here: classifyTokenResponse takes it first.
   if (error.error === 'slow_down') {
     // dg:polling: a larger server-sent interval is honoured; a malformed one is ignored.
     let interval: number | undefined;
     try {
-      interval = optionalSeconds(body, 'interval', true);
+      interval = optionalSeconds(error.raw, 'interval', true);
     } catch {
       interval = undefined;
     }
@@ -110,15 +114,16 @@ export function classifyTokenResponse(http: HttpResponse, secrets: readonly stri
   const body = jsonBody(http);
   // The common answer, taken before any copying or redaction: RFC 8628 §3.5, keep polling.
   if (!(body instanceof ClientError) && body['error'] === 'authorization_pending') return { kind: 'pending', ...wait };
+  // Read once (parsed and redacted), and handed on to errorFromResponse below.
   const error = body instanceof ClientError ? undefined : readOAuthError(body, secrets);
-  if (error !== undefined && !(body instanceof ClientError)) {
-    const outcome = byErrorCode(error, http, body, retryAfter);
+  if (error !== undefined) {
+    const outcome = byErrorCode(error, http, retryAfter);
     if (outcome.kind !== 'terminal' || (status !== 401 && !isTransientStatus(status))) return outcome;
   }
   if (isTransientStatus(status)) {
-    return { kind: 'transient', error: errorFromResponse(http, secrets), ...wait };
+    return { kind: 'transient', error: errorFromResponse(http, secrets, error), ...wait };
   }
-  if (status !== 200) return { kind: 'terminal', error: errorFromResponse(http, secrets) };
+  if (status !== 200) return { kind: 'terminal', error: errorFromResponse(http, secrets, error) };
   // A captive portal or a proxy page: not the server's answer, so try again.
   if (body instanceof ClientError) {
     return body.code === 'OAUTH_INVALID_RESPONSE' ? { kind: 'terminal', error: body } : { kind: 'transient', error: body, ...wait };

@@ -16,6 +16,8 @@ const SEPARATORS = /[\s,]*/y;
 /**
  * Parses a `WWW-Authenticate` value into challenges. A bare token starts a new challenge; a
  * `name=value` item is a parameter of the current one. Returns an empty list when nothing parses.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
 export function parseWWWAuthenticate(header: string): WWWAuthenticateChallenge[] {
   const challenges: WWWAuthenticateChallenge[] = [];

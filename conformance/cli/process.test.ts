@@ -73,3 +73,13 @@ test('dg:cli:sigint-130 dg:cli:bin SIGINT to the running bin aborts the wait and
   assert.match(result.stderr, /\nInterrupted\.\n$/);
   assert.equal(result.stdout, '');
 });
+
+test('dg:cli:bin importing the module runs nothing, even when argv[1] is no file (node -e) or absent', async () => {
+  const script = `import(${JSON.stringify(BIN)}).then((m) => { console.log(typeof m.main); })`;
+  for (const extra of [['not-a-file'], []]) {
+    const result = await spawnBin('-e', [script, ...extra]); // node -e SCRIPT [args]
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'function\n', 'imported, and no usage text or run');
+    assert.equal(result.stderr, '');
+  }
+});

@@ -8,10 +8,18 @@
 
 import { SECRET_ENV } from './usage.js';
 
-/** Client authentication methods the CLI offers (RFC 6749 §2.3.1, or none for public clients). */
+/**
+ * Client authentication methods the CLI offers (RFC 6749 §2.3.1, or none for public clients).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ */
 export type AuthMethod = 'none' | 'basic' | 'post';
 
-/** What a valid command line asks for. */
+/**
+ * What a valid command line asks for.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ */
 export interface CliOptions {
   issuer: URL;
   clientId: string;
@@ -29,10 +37,18 @@ export interface CliOptions {
   algorithm: 'oidc' | 'oauth2';
 }
 
-/** The outcome of parsing: run the flow, or print help or the version. */
+/**
+ * The outcome of parsing: run the flow, or print help or the version.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ */
 export type ParsedArgs = { kind: 'run'; options: CliOptions } | { kind: 'help' } | { kind: 'version' };
 
-/** A command line mistake: exit code 2. */
+/**
+ * A command line mistake: exit code 2.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ */
 export class UsageError extends Error {
   override name = 'UsageError';
 }

@@ -10,21 +10,6 @@
 import type { PollEvent } from '../index.js';
 import type { CliStream } from './main.js';
 
-/** Sleeps `ms`, or rejects with the signal's reason when it aborts; the timer is always cleared. */
-export function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /** Whole seconds as m:ss, rounded up so that "0:00" means the codes have expired. */
 function clock(seconds: number): string {
   const whole = Math.ceil(seconds);
@@ -40,7 +25,11 @@ function statusLine(event: PollEvent, deadline: number, now: number): string {
   return `Waiting for approval: ${left} left, interval ${interval} s${polls}`;
 }
 
-/** The countdown's hooks for `pollDeviceAuthorizationGrant`. */
+/**
+ * The countdown's hooks for `pollDeviceAuthorizationGrant`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ */
 export interface Countdown {
   /** The `onPoll` hook. */
   update(event: PollEvent): void;

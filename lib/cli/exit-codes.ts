@@ -9,7 +9,11 @@
 
 import { ResponseBodyError, WWWAuthenticateChallengeError } from '../index.js';
 
-/** Documented exit codes (see `--help`). */
+/**
+ * Documented exit codes (see `--help`).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ */
 export const EXIT = {
   ok: 0,
   unexpected: 1,
@@ -21,10 +25,18 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
-/** The exit codes of a failed flow (not success, not an interrupt). */
+/**
+ * The exit codes of a failed flow (not success, not an interrupt).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ */
 export type FailureExit = Exclude<(typeof EXIT)[keyof typeof EXIT], 0 | 130>;
 
-/** Where the flow was when it failed: discovery failures that are not outages are configuration errors. */
+/**
+ * Where the flow was when it failed: discovery failures that are not outages are configuration errors.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ */
 export type Stage = 'discovery' | 'flow';
 
 // Mistakes the person running the command can fix: a wrong flag, issuer, scope or protocol.

@@ -21,7 +21,8 @@ import {
   type DiscoveryRequestOptions,
 } from '../index.js';
 import type { CliOptions } from './args.js';
-import { createCountdown, delay, type Countdown } from './countdown.js';
+import { timerSleep } from '../poll.js';
+import { createCountdown, type Countdown } from './countdown.js';
 import { EXIT, exitCodeFor, type Stage } from './exit-codes.js';
 import type { CliIO } from './main.js';
 import { errorLine, instructions, tokenSummary, type QrStyle } from './render.js';
@@ -68,7 +69,7 @@ export async function signIn(options: CliOptions, io: CliIO, signal: AbortSignal
     parameters['resource'] = options.resources;
     const device = await initiateDeviceAuthorization(config, parameters, { signal, now });
     io.stderr.write(instructions(device, qrStyle(options, io)));
-    countdown = createCountdown(io.stderr, now, io.sleep ?? delay);
+    countdown = createCountdown(io.stderr, now, io.sleep ?? timerSleep);
     const token = await pollDeviceAuthorizationGrant(config, device, undefined, {
       signal,
       now,

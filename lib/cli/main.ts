@@ -18,7 +18,11 @@ import { USAGE } from './usage.js';
 
 export { EXIT } from './exit-codes.js';
 
-/** A text sink such as `process.stderr`; `isTTY` decides the QR code and the live countdown. */
+/**
+ * A text sink such as `process.stderr`; `isTTY` decides the QR code and the live countdown.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628
+ */
 export interface CliStream {
   write(chunk: string): unknown;
   isTTY?: boolean;
@@ -26,6 +30,8 @@ export interface CliStream {
 
 /**
  * Everything {@link main} touches outside itself, injected so that tests run it in-process.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628
  */
 export interface CliIO {
   stdout: CliStream;
@@ -87,5 +93,11 @@ async function runProcess(): Promise<void> {
 
 // Run only when this file is the process's entry (the bin, possibly through a symlink), never
 // when imported by tests. Node resolves the entry's symlinks, so compare real paths.
-const entry = process.argv.slice(1, 2).map((path) => realpathSync(path));
-if (entry.includes(fileURLToPath(import.meta.url))) void runProcess();
+function isEntry(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false; // argv[1] is no file (node -e, a script on stdin): this module was imported
+  }
+}
+if (isEntry()) void runProcess();

@@ -12,7 +12,11 @@ import { encodeQr, renderQrText } from '../qr.js';
 import { EXIT, type FailureExit } from './exit-codes.js';
 import { stripControls } from './sanitize.js';
 
-/** How to draw the QR code: not at all, plain blocks, or black on white with ANSI colours. */
+/**
+ * How to draw the QR code: not at all, plain blocks, or black on white with ANSI colours.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.3
+ */
 export type QrStyle = 'none' | 'plain' | 'color';
 
 // Black on bright white, whatever the terminal's theme, so the code keeps its light quiet zone.
@@ -55,7 +59,11 @@ export function instructions(device: DeviceAuthorizationResponse, qr: QrStyle): 
   return text + '\n';
 }
 
-/** The first few characters of a secret: enough to tell tokens apart, never enough to use one. */
+/**
+ * The first few characters of a secret: enough to tell tokens apart, never enough to use one.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.3
+ */
 export function shorten(secret: string): string {
   const shown = Math.min(6, Math.floor(secret.length / 4));
   return `${stripControls(secret.slice(0, shown))}… (${secret.length} characters, redacted)`;

@@ -5,10 +5,18 @@
  * @module
  */
 
-/** The environment variable that may hold the client secret (kept out of the process list). */
+/**
+ * The environment variable that may hold the client secret (kept out of the process list).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.3
+ */
 export const SECRET_ENV = 'DEVICE_GRANT_CLIENT_SECRET';
 
-/** The usage text printed by `--help`. */
+/**
+ * The usage text printed by `--help`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.3
+ */
 export const USAGE = `Usage: device-grant --issuer URL --client-id ID [options]
 
 Signs in with the OAuth 2.0 Device Authorization Grant (RFC 8628): shows a code and a link
