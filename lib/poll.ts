@@ -161,24 +161,19 @@ async function pollOnce(run: Run): Promise<Answer> {
   return answer;
 }
 
-async function drive(
-  run: Run,
-  state: PollingState,
-  remember?: (state: PollingState) => void,
-): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
+async function drive(run: Run, state: PollingState, key?: DeviceAuthorizationResponse): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
   const { options, now } = run;
   const sleep = options.sleep ?? timerSleep;
   if (active.has(state.device_code)) {
     throw new ClientError('this device_code is already being polled', { code: 'OAUTH_INVALID_STATE' });
   }
   active.add(state.device_code);
+  let current: PollingStep = step(state, { type: 'start', now: now() });
   try {
-    let current: PollingStep = step(state, { type: 'start', now: now() });
     let last: TokenOutcome | undefined;
     let answer: Answer | undefined;
     let announced: number | undefined; // the nextPollAt last reported to onPoll
     for (;;) {
-      remember?.(current.state);
       options.onState?.(current.state);
       const { command } = current;
       // 'done' only ever follows a response, so there is an answer.
@@ -200,6 +195,13 @@ async function drive(
     }
   } finally {
     active.delete(state.device_code);
+    // A flow cut short (an abort, a hook that threw) is remembered for the next call on the same
+    // response; an ended one is forgotten, so that a new call starts afresh.
+    if (key !== undefined) {
+      const { phase } = current.state;
+      if (phase === 'waiting' || phase === 'requesting') progress.set(key, current.state);
+      else progress.delete(key);
+    }
   }
 }
 
@@ -264,10 +266,7 @@ export async function pollDeviceAuthorizationGrant(
       receivedAt,
       backoffCap: run.options.backoffCap,
     });
-  // Once the flow has ended, a new call starts afresh (and an expired one fails at once).
-  return drive(run, state, (latest) =>
-    latest.phase === 'done' || latest.phase === 'failed' ? progress.delete(response) : progress.set(response, latest),
-  );
+  return drive(run, state, response);
 }
 
 /**
