@@ -160,7 +160,7 @@ test('oidc:3.1.3.7:iss-match dg:polling:state-json a bad ID token ends the flow 
   assert.equal(step(ended, { type: 'start', now: 3 * S }).state, ended, 'an ended state stays as it ended');
 });
 
-test('rfc8628:3.5:slow-down dg:polling:resume-no-early polling the same response again after an abort keeps the raised interval and never polls early', async () => {
+test('rfc8628:3.5:slow-down dg:polling:repoll-resumes polling the same response again after an abort keeps the raised interval and never polls early', async () => {
   const times: number[] = [];
   const clock = createFakeClock({ autoAdvance: true });
   const answers = [json({ error: 'slow_down' }, 400), json({ error: 'authorization_pending' }, 400), json({ access_token: 'at', token_type: 'Bearer' })];
