@@ -23,6 +23,7 @@ import { createAuthorizationServer } from '../server/authorization-server.js';
 import { listen } from '../server/listen.js';
 import { createFakeClock } from '../support/fake-clock.js';
 import { CLIENT_ID, ISSUER, deviceBody, json, scriptedFetch } from '../support/harness.js';
+import { assertCode, rejection } from '../support/security-side.js';
 
 /** Slack allowed on real-time lower bounds, ms. */
 const TOLERANCE_MS = 100;
@@ -77,17 +78,6 @@ function stalledBody(): { response: Response; cancelled: () => boolean } {
   return { response: new Response(stream, { headers: { 'content-type': 'application/json' } }), cancelled: () => cancelled };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => assert.fail('expected a rejection'),
-    (e: unknown) => e,
-  );
-}
-
-function assertCode(error: unknown, code: string, what = ''): asserts error is ClientError {
-  assert.ok(error instanceof ClientError, `${what}: ${String(error)}`);
-  assert.equal(error.code, code, what);
-}
 
 // --- call shape and Accept ---------------------------------------------------------------
 

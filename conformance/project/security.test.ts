@@ -37,7 +37,7 @@ import {
   scriptedFetch,
   type AuthKind,
 } from '../support/harness.js';
-import { basicSpellings, leaks, spellings } from '../support/security-side.js';
+import { assertCode, basicSpellings, leaks, rejection, spellings } from '../support/security-side.js';
 
 const METADATA = {
   issuer: ISSUER,
@@ -69,17 +69,6 @@ async function pollError(config: Configuration, response: DeviceAuthorizationRes
   );
 }
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => assert.fail('expected a rejection'),
-    (e: unknown) => e,
-  );
-}
-
-function assertCode(error: unknown, code: string, what = ''): asserts error is ClientError {
-  assert.ok(error instanceof ClientError, `${what}: ${String(error)}`);
-  assert.equal(error.code, code, what);
-}
 
 // --- https only --------------------------------------------------------------------------
 

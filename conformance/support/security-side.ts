@@ -2,7 +2,8 @@
 // none of them appears anywhere a caller could see an error (message, toString, JSON, stack,
 // the OAuth members, the cause chain, util.inspect).
 import { inspect } from 'node:util';
-import { formEncode } from '../../lib/index.js';
+import assert from 'node:assert/strict';
+import { ClientError, formEncode } from '../../lib/index.js';
 
 /** Every spelling of `secret` that a server could echo back: raw, form-encoded, and percent-encoded (%20). */
 export function spellings(secret: string): string[] {
@@ -54,4 +55,18 @@ export function leaks(error: unknown, secrets: readonly string[]): string[] {
     }
   }
   return found;
+}
+
+/** The rejection reason of a promise that must reject. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => assert.fail('expected a rejection'),
+    (e: unknown) => e,
+  );
+}
+
+/** Asserts a ClientError with the given code. */
+export function assertCode(error: unknown, code: string, what = ''): asserts error is ClientError {
+  assert.ok(error instanceof ClientError, `${what}: ${String(error)}`);
+  assert.equal(error.code, code, what);
 }
