@@ -24,6 +24,25 @@ export type ClientAuth = (
   headers: Headers,
 ) => void | Promise<void>;
 
+// The methods defined here: pure functions of the (frozen) client metadata and the secret given.
+const deterministic = new WeakSet<ClientAuth>();
+
+/**
+ * True for None, ClientSecretPost and ClientSecretBasic: what they add to a request never
+ * changes, so a flow may compute it once. Any other ClientAuth (an assertion, say) must run on
+ * every request.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3
+ */
+export function isDeterministic(auth: ClientAuth): boolean {
+  return deterministic.has(auth);
+}
+
+function register(auth: ClientAuth): ClientAuth {
+  deterministic.add(auth);
+  return auth;
+}
+
 function secretOf(explicit: string | undefined, client: ClientMetadata): string {
   const secret = explicit ?? client.client_secret;
   if (typeof secret !== 'string') throw argumentError('"client_secret" must be a string', 'ERR_INVALID_ARG_TYPE');
@@ -38,9 +57,9 @@ function secretOf(explicit: string | undefined, client: ClientMetadata): string 
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.1 (public clients)
  */
 export function None(): ClientAuth {
-  return (_as, client, body) => {
+  return register((_as, client, body) => {
     body.set('client_id', client.client_id);
-  };
+  });
 }
 
 /**
@@ -50,11 +69,11 @@ export function None(): ClientAuth {
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
  */
 export function ClientSecretPost(clientSecret?: string): ClientAuth {
-  return (_as, client, body) => {
+  return register((_as, client, body) => {
     const secret = secretOf(clientSecret, client);
     body.set('client_id', client.client_id);
     body.set('client_secret', secret);
-  };
+  });
 }
 
 /**
@@ -66,9 +85,9 @@ export function ClientSecretPost(clientSecret?: string): ClientAuth {
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
  */
 export function ClientSecretBasic(clientSecret?: string): ClientAuth {
-  return (_as, client, _body, headers) => {
+  return register((_as, client, _body, headers) => {
     const secret = secretOf(clientSecret, client);
     // RFC 6749 §2.3.1: encode with App. B, then base64 "id:secret". The result is ASCII, so btoa is safe.
     headers.set('authorization', 'Basic ' + btoa(formEncode(client.client_id) + ':' + formEncode(secret)));
-  };
+  });
 }

@@ -7,13 +7,14 @@
  * @module
  */
 
+import { isDeterministic } from './client-auth.js';
 import { endpoint, requestContext, type Configuration, type RequestContext } from './configuration.js';
 import { deviceAuthorizationReceivedAt, type DeviceAuthorizationResponse } from './device-authorization.js';
 import { ClientError, argumentError } from './errors.js';
 import { MAX_TIMER_MS, abortError } from './http.js';
 import type { RequestParameters } from './parameters.js';
 import { initialState, parsePollingState, step, type PollingState, type PollingStep } from './polling.js';
-import { postForm } from './request.js';
+import { authenticatedForm, postForm, type AuthenticatedForm } from './request.js';
 import { deviceAccessTokenParameters } from './token-request.js';
 import { classifyRequestFailure, classifyTokenResponse, type TokenEndpointResponse, type TokenOutcome } from './token-response.js';
 import type { IDToken } from './id-token.js';
@@ -130,6 +131,8 @@ interface Run {
   /** The token endpoint (RFC 8628 §3.4), read once per flow. */
   url: URL;
   params: URLSearchParams;
+  /** The authenticated form, kept when the ClientAuth is deterministic. */
+  form?: AuthenticatedForm;
   options: DeviceAuthorizationGrantPollOptions;
   now: () => number;
 }
@@ -144,8 +147,14 @@ async function pollOnce(run: Run): Promise<Answer> {
   const { signal, allowedTokenTypes } = run.options;
   let answer: Answer;
   try {
-    // A fresh copy per request: a ClientAuth may append (e.g. a new assertion) on every call.
-    const { http, secrets } = await postForm(run.context, run.url, new URLSearchParams(run.params), signal);
+    // Our own methods give the same form every time, so it is built once per flow; any other
+    // ClientAuth runs on a fresh copy for every request (it may append a new assertion each time).
+    let form = run.form;
+    if (form === undefined) {
+      form = await authenticatedForm(run.context, new URLSearchParams(run.params));
+      if (isDeterministic(run.context.auth)) run.form = form;
+    }
+    const { http, secrets } = await postForm(run.context, run.url, form, signal);
     answer = { outcome: classifyTokenResponse(http, secrets, allowedTokenTypes), receivedAt: http.receivedAt };
   } catch (error) {
     if (signal?.aborted) throw abortError(signal.reason);

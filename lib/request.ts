@@ -25,23 +25,45 @@ export interface PostResult {
 }
 
 /**
- * Sends `params` to an endpoint (read with `configuration.endpoint`) with the client's authentication.
+ * A request body and headers with the client's authentication applied, and the secrets they
+ * carry (for redaction).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2.1
+ */
+export interface AuthenticatedForm {
+  headers: Record<string, string>;
+  body: string;
+  secrets: string[];
+}
+
+/**
+ * Applies the client's authentication to `params` and form-encodes them.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#appendix-B (form encoding, UTF-8)
  */
-export async function postForm(context: RequestContext, url: URL, params: URLSearchParams, signal?: AbortSignal): Promise<PostResult> {
+export async function authenticatedForm(context: RequestContext, params: URLSearchParams): Promise<AuthenticatedForm> {
   const headers = new Headers({
     accept: 'application/json',
     'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
   });
   // RFC 6749 §3.2.1 and RFC 8628 §3.1: the same authentication on every request, freshly applied.
   await context.auth(context.server, context.client, params, headers);
-  const secrets = collectSecrets(params, headers);
-  const http = await send(
-    context.http,
-    { method: 'POST', url, headers: Object.fromEntries(headers), body: formBody(params) },
-    signal,
-  );
+  return { headers: Object.fromEntries(headers), body: formBody(params), secrets: collectSecrets(params, headers) };
+}
+
+/**
+ * Sends an authenticated form to an endpoint (read with `configuration.endpoint`).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ */
+export async function postForm(
+  context: RequestContext,
+  url: URL,
+  form: AuthenticatedForm | URLSearchParams,
+  signal?: AbortSignal,
+): Promise<PostResult> {
+  const { headers, body, secrets } = form instanceof URLSearchParams ? await authenticatedForm(context, form) : form;
+  const http = await send(context.http, { method: 'POST', url, headers, body }, signal);
   return { http, secrets };
 }
 
