@@ -156,6 +156,9 @@ export async function discovery(
   const probe = new Configuration({ issuer: server.href }, clientId, metadata, clientAuth);
   if (opts.timeout !== undefined) probe.timeout = opts.timeout;
   probe[customFetch] = opts[customFetch];
+  if (opts.execute !== undefined && !(Array.isArray(opts.execute) && opts.execute.every((fn) => typeof fn === 'function'))) {
+    throw argumentError('"options.execute" must be an array of functions', 'ERR_INVALID_ARG_TYPE');
+  }
   const insecure = opts.execute?.includes(allowInsecureRequests) === true;
   const { urls, issuers } = discoveryUrls(server, opts.algorithm ?? 'oidc', opts.insertThenAppend === true);
   let found: JsonObject | Error = await fetchMetadata(urls[0]!, insecure, opts);

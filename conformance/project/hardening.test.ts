@@ -232,3 +232,18 @@ test('dg:compat:timeout-default dg:security:body-size-cap a body that arrives af
   assert.equal(cancelled, true, 'the late body was cancelled');
   assert.ok(pulled <= 1, `the late body was not read (${pulled} pulls)`);
 });
+
+test('dg:compat:arg-errors a discovery execute option that is not an array of functions is an argument error, before any request', async () => {
+  let calls = 0;
+  const fetch: CustomFetch = async () => {
+    calls++;
+    return json({ issuer: ISSUER, token_endpoint: `${ISSUER}/token` });
+  };
+  for (const execute of ['allowInsecureRequests', [1], {}]) {
+    await assert.rejects(
+      discovery(new URL(ISSUER), CLIENT_ID, undefined, undefined, { execute: execute as never, [customFetch]: fetch }),
+      (e: unknown) => e instanceof TypeError && (e as { code?: string }).code === 'ERR_INVALID_ARG_TYPE',
+    );
+  }
+  assert.equal(calls, 0);
+});
