@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ClientError, ResponseBodyError, initiateDeviceAuthorization, pollDeviceAuthorizationGrant } from '../../lib/index.js';
 import { createFakeClock } from '../support/fake-clock.js';
-import { deviceBody, harness, json, scriptedConfig } from '../support/harness.js';
+import { deviceBody, harness, json, scriptedConfig, pollUntilApproved } from '../support/harness.js';
 
 test('dg:tolerance:error-in-200 a 200 from the device authorization endpoint with an error member is that OAuth error, even with a complete device body', async () => {
   for (const error of ['invalid_client', 'invalid_scope', 'unknown_code']) {
@@ -35,14 +35,7 @@ test('dg:tolerance:error-in-200 GitHub-style 200 authorization_pending polls go 
   const h = harness({ autoAdvance: true, interval: 1 });
   const device = await initiateDeviceAuthorization(h.config, undefined, { now: h.clock.now });
   h.server.injectFaults({ kind: 'pending-200' }, { kind: 'pending-200' }, { kind: 'pending-200' });
-  let polls = 0;
-  const token = await pollDeviceAuthorizationGrant(h.config, device, undefined, {
-    now: h.clock.now,
-    sleep: h.clock.sleep,
-    onPoll: () => {
-      if (++polls === 4) h.server.approve(device.user_code);
-    },
-  });
+  const token = await pollUntilApproved(h, device, { approveAfter: 4 });
   assert.equal(typeof token.access_token, 'string');
   const tokenRequests = h.server.requests.filter((r) => r.endpoint === 'token');
   assert.ok(tokenRequests.length >= 4, `${tokenRequests.length} polls`);

@@ -12,7 +12,7 @@ import {
   type DeviceAuthorizationResponse,
 } from '../../lib/index.js';
 import { createFakeClock } from '../support/fake-clock.js';
-import { CLIENT_ID, CLIENT_SECRET, DEVICE_CODE_PREFIX, ISSUER, deviceBody, formOf, harness, json, scriptedFetch } from '../support/harness.js';
+import { CLIENT_ID, CLIENT_SECRET, DEVICE_CODE_PREFIX, ISSUER, deviceBody, formOf, harness, json, scriptedFetch, pollUntilApproved } from '../support/harness.js';
 import { scriptedPoll, tokenBody } from '../support/discovery-side.js';
 
 const DEVICE = deviceBody() as unknown as DeviceAuthorizationResponse;
@@ -24,14 +24,7 @@ function isArgError(code: string) {
 test('rfc6749:3.2:post every token request (and the device authorization request) is a POST', async () => {
   const h = harness({ autoAdvance: true, interval: 1 });
   const device = await initiateDeviceAuthorization(h.config, undefined, { now: h.clock.now });
-  let polls = 0;
-  await pollDeviceAuthorizationGrant(h.config, device, undefined, {
-    now: h.clock.now,
-    sleep: h.clock.sleep,
-    onPoll: () => {
-      if (++polls === 3) h.server.approve(device.user_code);
-    },
-  });
+  await pollUntilApproved(h, device);
   const tokenRequests = h.server.requests.filter((r) => r.endpoint === 'token');
   assert.ok(tokenRequests.length >= 2);
   assert.deepEqual(new Set(h.server.requests.map((r) => r.method)), new Set(['POST']));

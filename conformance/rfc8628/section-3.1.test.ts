@@ -10,7 +10,7 @@ import {
   type ClientAuth,
   type CustomFetch,
 } from '../../lib/index.js';
-import { CLIENT_ID, CLIENT_SECRET, ISSUER, deviceBody, formOf, harness, json, scriptedConfig, type AuthKind } from '../support/harness.js';
+import { CLIENT_ID, CLIENT_SECRET, ISSUER, deviceBody, formOf, harness, json, scriptedConfig, type AuthKind, pollUntilApproved } from '../support/harness.js';
 import { argError, clientAuthFor, clientError, loopback, loopbackFlow, namesOf, requestsTo } from '../support/request-side.js';
 
 const DEVICE_ENDPOINT = `${ISSUER}/device_authorization`;
@@ -122,14 +122,7 @@ test('rfc8628:3.1:client-auth-same-as-token the one configured ClientAuth runs f
   const config = new Configuration(h.config.serverMetadata(), CLIENT_ID, { client_secret: CLIENT_SECRET }, counting);
   config[customFetch] = h.fetch;
   const device = await initiateDeviceAuthorization(config, undefined, { now: h.clock.now });
-  let polls = 0;
-  await pollDeviceAuthorizationGrant(config, device, undefined, {
-    now: h.clock.now,
-    sleep: h.clock.sleep,
-    onPoll: () => {
-      if (++polls === 3) h.server.approve(device.user_code);
-    },
-  });
+  await pollUntilApproved(h, device, { config: config });
   assert.equal(seen[0], 'device');
   assert.deepEqual(seen.slice(1), Array(requestsTo(h.server, 'token').length).fill('token'));
   assert.equal(seen.length, h.server.requests.length);

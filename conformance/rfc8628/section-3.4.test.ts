@@ -12,20 +12,13 @@ import {
   type ClientAuth,
 } from '../../lib/index.js';
 import { createFakeClock } from '../support/fake-clock.js';
-import { CLIENT_ID, CLIENT_SECRET, DEVICE_CODE_PREFIX, ISSUER, harness, json, deviceBody, scriptedConfig, type AuthKind } from '../support/harness.js';
+import { CLIENT_ID, CLIENT_SECRET, DEVICE_CODE_PREFIX, ISSUER, harness, json, deviceBody, scriptedConfig, type AuthKind, pollUntilApproved } from '../support/harness.js';
 import { clientError, loopback, loopbackFlow, requestsTo } from '../support/request-side.js';
 
 async function approvedFlow(auth: AuthKind) {
   const h = harness({ auth, autoAdvance: true, interval: 1 });
   const device = await initiateDeviceAuthorization(h.config, { scope: 'openid' }, { now: h.clock.now });
-  let polls = 0;
-  const token = await pollDeviceAuthorizationGrant(h.config, device, undefined, {
-    now: h.clock.now,
-    sleep: h.clock.sleep,
-    onPoll: () => {
-      if (++polls === 3) h.server.approve(device.user_code);
-    },
-  });
+  const token = await pollUntilApproved(h, device);
   const tokenRequests = h.server.requests.filter((r) => r.endpoint === 'token');
   return { h, device, token, tokenRequests };
 }
@@ -129,14 +122,7 @@ test('rfc8628:3.4:client-auth the ClientAuth is awaited afresh for every token r
   const config = new Configuration(h.config.serverMetadata(), CLIENT_ID, { client_secret: CLIENT_SECRET }, fresh);
   config[customFetch] = h.fetch;
   const device = await initiateDeviceAuthorization(config, undefined, { now: h.clock.now });
-  let polls = 0;
-  await pollDeviceAuthorizationGrant(config, device, undefined, {
-    now: h.clock.now,
-    sleep: h.clock.sleep,
-    onPoll: () => {
-      if (++polls === 4) h.server.approve(device.user_code);
-    },
-  });
+  await pollUntilApproved(h, device, { config: config, approveAfter: 4 });
   const tokenRequests = requestsTo(h.server, 'token');
   assert.ok(tokenRequests.length >= 4);
   assert.equal(calls, 1 + tokenRequests.length);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { initiateDeviceAuthorization, pollDeviceAuthorizationGrant } from '../../lib/index.js';
-import { harness } from '../support/harness.js';
+import { harness, pollUntilApproved } from '../support/harness.js';
 import { loopback, loopbackFlow, requestsTo } from '../support/request-side.js';
 
 const RESOURCES = ['https://api.example.com/', 'urn:example:files'];
@@ -11,14 +11,7 @@ test('rfc8707:2.2:token-request resource passed to the poll goes on every device
   const h = harness({ autoAdvance: true, interval: 1 });
   const device = await initiateDeviceAuthorization(h.config, { resource: RESOURCES }, { now: h.clock.now });
   h.server.forceSlowDown(1);
-  let polls = 0;
-  const token = await pollDeviceAuthorizationGrant(h.config, device, { resource: RESOURCES }, {
-    now: h.clock.now,
-    sleep: h.clock.sleep,
-    onPoll: () => {
-      if (++polls === 4) h.server.approve(device.user_code);
-    },
-  });
+  const token = await pollUntilApproved(h, device, { parameters: { resource: RESOURCES }, approveAfter: 4 });
   assert.equal(typeof token.access_token, 'string');
   const tokens = requestsTo(h.server, 'token');
   assert.ok(tokens.length >= 4, String(tokens.length)); // slow_down, pending, pending, token

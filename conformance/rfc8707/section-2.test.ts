@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ResponseBodyError, initiateDeviceAuthorization, pollDeviceAuthorizationGrant } from '../../lib/index.js';
-import { deviceBody, formOf, harness, json, scriptedConfig } from '../support/harness.js';
+import { deviceBody, formOf, harness, json, scriptedConfig, pollUntilApproved } from '../support/harness.js';
 import { argError, loopback, loopbackFlow, requestsTo } from '../support/request-side.js';
 
 const A = 'https://api.example.com/';
@@ -18,14 +18,7 @@ async function approvedPoll(
   pollParameters: Parameters<typeof pollDeviceAuthorizationGrant>[2],
 ): Promise<void> {
   const device = await initiateDeviceAuthorization(h.config, initParameters, { now: h.clock.now });
-  let polls = 0;
-  await pollDeviceAuthorizationGrant(h.config, device, pollParameters, {
-    now: h.clock.now,
-    sleep: h.clock.sleep,
-    onPoll: () => {
-      if (++polls === 3) h.server.approve(device.user_code);
-    },
-  });
+  await pollUntilApproved(h, device, { parameters: pollParameters });
 }
 
 test('rfc8707:2:resource-optional resource goes where the caller passed it, exactly as given, and nowhere else', async () => {

@@ -6,8 +6,11 @@ import {
   Configuration,
   None,
   customFetch,
+  pollDeviceAuthorizationGrant,
   type ClientAuth,
   type CustomFetch,
+  type DeviceAuthorizationResponse,
+  type RequestParameters,
 } from '../../lib/index.js';
 import { createAuthorizationServer } from '../server/authorization-server.js';
 import type { AuthorizationServer, AuthorizationServerOptions, RegisteredClient } from '../server/types.js';
@@ -132,4 +135,23 @@ export function deviceBody(extra: Record<string, unknown> = {}): Record<string, 
 /** Parses a form body the way a server does (RFC 6749 App. B). */
 export function formOf(body: string | undefined): URLSearchParams {
   return new URLSearchParams(body ?? '');
+}
+
+/**
+ * Polls on the harness's fake clock while the server keeps answering authorization_pending, and
+ * approves the code just before poll number `approveAfter` + 1, as a user would.
+ */
+export async function pollUntilApproved(
+  h: Harness,
+  device: DeviceAuthorizationResponse,
+  options: { config?: Configuration; parameters?: RequestParameters | undefined; approveAfter?: number } = {},
+): Promise<Awaited<ReturnType<typeof pollDeviceAuthorizationGrant>>> {
+  let polls = 0;
+  return pollDeviceAuthorizationGrant(options.config ?? h.config, device, options.parameters, {
+    now: h.clock.now,
+    sleep: h.clock.sleep,
+    onPoll: () => {
+      if (++polls === (options.approveAfter ?? 3)) h.server.approve(device.user_code);
+    },
+  });
 }
