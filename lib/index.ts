@@ -6,16 +6,16 @@
  * @module
  */
 
-export { ClientSecretBasic, ClientSecretPost, None, type ClientAuth } from './client-auth.js';
-export { Configuration, allowInsecureRequests } from './configuration.js';
+export { ClientSecretBasic, ClientSecretPost, None, type ClientAuth } from './oauth/client-auth.ts';
+export { Configuration, allowInsecureRequests } from './oauth/configuration.ts';
 export {
   deviceAuthorizationReceivedAt,
   initiateDeviceAuthorization,
   validateDeviceAuthorizationResponse,
   type DeviceAuthorizationRequestOptions,
   type DeviceAuthorizationResponse,
-} from './device-authorization.js';
-export { discovery, discoveryUrls, type DiscoveryRequestOptions } from './discovery.js';
+} from './device/device-authorization.ts';
+export { discovery, discoveryUrls, type DiscoveryRequestOptions } from './discovery/discovery.ts';
 export {
   ClientError,
   RESPONSE_BODY_ERROR,
@@ -25,18 +25,18 @@ export {
   type ClientErrorOptions,
   type ErrorCode,
   type WWWAuthenticateChallenge,
-} from './errors.js';
-export { formBody, formEncode } from './form.js';
-export { MAX_RESPONSE_BYTES, customFetch, type CustomFetch, type CustomFetchOptions } from './http.js';
-export { validateIdToken, type IDToken, type IDTokenExpectations } from './id-token.js';
-export { clockSkew, clockTolerance, type ClientMetadata, type ServerMetadata } from './metadata.js';
-export type { RequestParameters } from './parameters.js';
+} from './errors.ts';
+export { formBody, formEncode } from './oauth/form.ts';
+export { MAX_RESPONSE_BYTES, customFetch, type CustomFetch, type CustomFetchOptions } from './http/http.ts';
+export { validateIdToken, type IDToken, type IDTokenExpectations } from './oidc/id-token.ts';
+export { clockSkew, clockTolerance, type ClientMetadata, type ServerMetadata } from './oauth/metadata.ts';
+export type { RequestParameters } from './oauth/parameters.ts';
 export {
   pollDeviceAuthorizationGrant,
   resumeDeviceAuthorizationGrant,
   type DeviceAuthorizationGrantPollOptions,
   type PollEvent,
-} from './poll.js';
+} from './device/polling-driver.ts';
 export {
   DEFAULT_BACKOFF_CAP,
   DEFAULT_INTERVAL,
@@ -51,13 +51,13 @@ export {
   type PollingInput,
   type PollingState,
   type PollingStep,
-} from './polling.js';
-export { DEVICE_CODE_GRANT_TYPE, deviceAccessTokenParameters } from './token-request.js';
+} from './device/polling-machine.ts';
+export { DEVICE_CODE_GRANT_TYPE, deviceAccessTokenParameters } from './device/token-request.ts';
 export {
   classifyRequestFailure,
   classifyTokenResponse,
   validateTokenResponse,
   type TokenEndpointResponse,
   type TokenOutcome,
-} from './token-response.js';
-export type { TokenEndpointResponseHelpers } from './token-result.js';
+} from './oauth/token-response.ts';
+export type { TokenEndpointResponseHelpers } from './oauth/token-result.ts';

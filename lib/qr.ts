@@ -6,8 +6,8 @@
  * The implementation is split by concern under `./qr/`; this module is the
  * public surface.
  */
-export { encodeQr, type QrCode, type QrEncodeOptions } from './qr/encode.js';
-export { ERR_INVALID_ARG_VALUE, ERR_QR_DATA_TOO_LONG } from './qr/errors.js';
-export { qrPenalty, type QrMatrix } from './qr/penalty.js';
-export { renderQrSvg, renderQrText, type QrSvgOptions, type QrTextOptions } from './qr/render.js';
-export type { QrEcl, QrMask } from './qr/tables.js';
+export { encodeQr, type QrCode, type QrEncodeOptions } from './qr/encode.ts';
+export { ERR_INVALID_ARG_VALUE, ERR_QR_DATA_TOO_LONG } from './qr/errors.ts';
+export { qrPenalty, type QrMatrix } from './qr/penalty.ts';
+export { renderQrSvg, renderQrText, type QrSvgOptions, type QrTextOptions } from './qr/render.ts';
+export type { QrEcl, QrMask } from './qr/tables.ts';

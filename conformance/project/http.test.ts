@@ -1,4 +1,4 @@
-// The HTTP layer (lib/http.ts): the customFetch call shape, Accept, the per-request timeout and
+// The HTTP layer (lib/http/http.ts): the customFetch call shape, Accept, the per-request timeout and
 // its timer, caller aborts, transport faults, and what a customFetch may resolve to.
 // Real-time tests use short timeouts and assert lower bounds only, with a stated tolerance.
 import assert from 'node:assert/strict';
@@ -18,7 +18,7 @@ import {
   type CustomFetch,
   type CustomFetchOptions,
 } from '../../lib/index.js';
-import { send, type HttpSettings } from '../../lib/http.js';
+import { send, type HttpSettings } from '../../lib/http/http.js';
 import { createAuthorizationServer } from '../server/authorization-server.js';
 import { listen } from '../server/listen.js';
 import { createFakeClock } from '../support/fake-clock.js';

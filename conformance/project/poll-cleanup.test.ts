@@ -1,4 +1,4 @@
-// The driver's default sleep (lib/poll.ts timerSleep) on real timers, with no fake clock: what a
+// The driver's default sleep (lib/device/polling-driver.ts timerSleep) on real timers, with no fake clock: what a
 // wait leaves behind once it ends (a listener on the caller's signal, a timer that keeps the
 // process alive), and an already-aborted signal. Real time; intervals of 50 ms for the flows that
 // finish, and of 5 s or 30 s for the ones that are aborted, whose latency is held to an upper

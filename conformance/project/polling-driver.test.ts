@@ -1,4 +1,4 @@
-// The polling driver (lib/poll.ts) over a scripted token endpoint and a fake clock: DESIGN.md
+// The polling driver (lib/device/polling-driver.ts) over a scripted token endpoint and a fake clock: DESIGN.md
 // "Polling semantics", the openid-client compatibility rows of the poll, and the "bad input while
 // polling" list. Real time is used only where the driver's own timers are the subject, with a
 // 100 ms tolerance on upper bounds of a few ms.
@@ -206,6 +206,13 @@ test('dg:polling:abort-immediate an already aborted signal sends nothing; a slee
   assert.equal(failed.error, broken);
   const withSignal = await run(s, device, { sleep: () => Promise.reject(broken), signal: new AbortController().signal });
   assert.equal(withSignal.error, broken);
+  const thrown = await run(s, device, {
+    sleep: () => {
+      throw broken; // not even a promise: still the caller's error, not a raw TypeError
+    },
+    signal: new AbortController().signal,
+  });
+  assert.equal(thrown.error, broken);
   assert.equal(s.tokenCalls.length, 0);
 });
 

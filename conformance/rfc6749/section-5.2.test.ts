@@ -13,7 +13,7 @@ import {
   pollDeviceAuthorizationGrant,
   type WWWAuthenticateChallenge,
 } from '../../lib/index.js';
-import { parseWWWAuthenticate } from '../../lib/www-authenticate.js';
+import { parseWWWAuthenticate } from '../../lib/oauth/www-authenticate.js';
 import { CLIENT_ID, harness, json, scriptedConfig, type AuthKind } from '../support/harness.js';
 import { rawJson, scriptedPoll } from '../support/discovery-side.js';
 

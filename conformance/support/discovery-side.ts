@@ -15,7 +15,7 @@ import {
   type DiscoveryRequestOptions,
   type TokenOutcome,
 } from '../../lib/index.js';
-import type { HttpResponse } from '../../lib/http.js';
+import type { HttpResponse } from '../../lib/http/http.js';
 import { createAuthorizationServer } from '../server/authorization-server.js';
 import { listen, type Listening } from '../server/listen.js';
 import type { AuthorizationServer, AuthorizationServerOptions, RegisteredClient } from '../server/types.js';

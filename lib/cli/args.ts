@@ -6,7 +6,7 @@
  * @module
  */
 
-import { SECRET_ENV } from './usage.js';
+import { SECRET_ENV } from './usage.ts';
 
 /**
  * Client authentication methods the CLI offers (RFC 6749 §2.3.1, or none for public clients).

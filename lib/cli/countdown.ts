@@ -7,8 +7,8 @@
  * @module
  */
 
-import type { PollEvent } from '../index.js';
-import type { CliStream } from './main.js';
+import type { PollEvent } from '../index.ts';
+import type { CliStream } from './io.ts';
 
 /** Whole seconds as m:ss, rounded up so that "0:00" means the codes have expired. */
 function clock(seconds: number): string {

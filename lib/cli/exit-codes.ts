@@ -7,7 +7,7 @@
  * @module
  */
 
-import { ResponseBodyError, WWWAuthenticateChallengeError } from '../index.js';
+import { ResponseBodyError, WWWAuthenticateChallengeError } from '../index.ts';
 
 /**
  * Documented exit codes (see `--help`).

@@ -19,13 +19,13 @@ import {
   type ClientAuth,
   type Configuration,
   type DiscoveryRequestOptions,
-} from '../index.js';
-import type { CliOptions } from './args.js';
-import { timerSleep } from '../poll.js';
-import { createCountdown, type Countdown } from './countdown.js';
-import { EXIT, exitCodeFor, type Stage } from './exit-codes.js';
-import type { CliIO } from './main.js';
-import { errorLine, instructions, tokenSummary, type QrStyle } from './render.js';
+} from '../index.ts';
+import type { CliOptions } from './args.ts';
+import { timerSleep } from '../http/timers.ts';
+import { createCountdown, type Countdown } from './countdown.ts';
+import { EXIT, exitCodeFor, type Stage } from './exit-codes.ts';
+import type { CliIO } from './io.ts';
+import { errorLine, instructions, tokenSummary, type QrStyle } from './render.ts';
 
 function clientAuth(options: CliOptions): ClientAuth {
   if (options.auth === 'basic') return ClientSecretBasic(options.clientSecret);

@@ -10,42 +10,14 @@
 
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { CustomFetch } from '../index.js';
-import { parseArgs, type ParsedArgs } from './args.js';
-import { EXIT } from './exit-codes.js';
-import { signIn } from './flow.js';
-import { USAGE } from './usage.js';
+import { parseArgs, type ParsedArgs } from './args.ts';
+import { EXIT } from './exit-codes.ts';
+import { signIn } from './flow.ts';
+import { USAGE } from './usage.ts';
+import type { CliIO } from './io.ts';
 
-export { EXIT } from './exit-codes.js';
-
-/**
- * A text sink such as `process.stderr`; `isTTY` decides the QR code and the live countdown.
- *
- * @see https://www.rfc-editor.org/rfc/rfc8628
- */
-export interface CliStream {
-  write(chunk: string): unknown;
-  isTTY?: boolean;
-}
-
-/**
- * Everything {@link main} touches outside itself, injected so that tests run it in-process.
- *
- * @see https://www.rfc-editor.org/rfc/rfc8628
- */
-export interface CliIO {
-  stdout: CliStream;
-  stderr: CliStream;
-  env: Readonly<Record<string, string | undefined>>;
-  /** Aborting it (Ctrl-C) ends the flow with exit code 130. */
-  signal?: AbortSignal;
-  /** Clock, ms since the epoch (default `Date.now`). */
-  now?: () => number;
-  /** Waits `ms`, rejecting when `signal` aborts (default: a cleared setTimeout). */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** Replaces the global fetch for every request. */
-  fetch?: CustomFetch;
-}
+export { EXIT } from './exit-codes.ts';
+export type { CliIO, CliStream } from './io.ts';
 
 /** The package version, read from the package.json next to `dist/`. */
 function version(): string {

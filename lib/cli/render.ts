@@ -7,10 +7,10 @@
  * @module
  */
 
-import type { DeviceAuthorizationResponse, TokenEndpointResponse } from '../index.js';
-import { encodeQr, renderQrText } from '../qr.js';
-import { EXIT, type FailureExit } from './exit-codes.js';
-import { stripControls } from './sanitize.js';
+import type { DeviceAuthorizationResponse, TokenEndpointResponse } from '../index.ts';
+import { encodeQr, renderQrText } from '../qr.ts';
+import { EXIT, type FailureExit } from './exit-codes.ts';
+import { stripControls } from './sanitize.ts';
 
 /**
  * How to draw the QR code: not at all, plain blocks, or black on white with ANSI colours.

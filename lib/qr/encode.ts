@@ -3,11 +3,11 @@
  * correction and interleaving (7.5, 7.6), matrix construction (6.3, 7.7) and
  * data mask selection (7.8).
  */
-import { ERR_QR_DATA_TOO_LONG, invalidArg } from './errors.js';
-import { applyMask, functionGrid, placeCodewords, type Grid } from './matrix.js';
-import { gridPenalty } from './penalty.js';
-import { rsRemainder } from './reed-solomon.js';
-import { blockLayout, byteCapacity, byteCountBits, QR_ECLS, type QrEcl, type QrMask } from './tables.js';
+import { ERR_QR_DATA_TOO_LONG, invalidArg } from './errors.ts';
+import { applyMask, functionGrid, placeCodewords, type Grid } from './matrix.ts';
+import { gridPenalty } from './penalty.ts';
+import { rsRemainder } from './reed-solomon.ts';
+import { blockLayout, byteCapacity, byteCountBits, QR_ECLS, type QrEcl, type QrMask } from './tables.ts';
 
 /** Options of {@link encodeQr}. */
 export interface QrEncodeOptions {

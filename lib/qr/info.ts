@@ -2,7 +2,7 @@
  * BCH-protected side information: format information (ISO/IEC 18004:2015,
  * 7.9 and Annex C) and version information (7.10 and Annex D).
  */
-import { ECL_FORMAT_BITS, type QrEcl, type QrMask } from './tables.js';
+import { ECL_FORMAT_BITS, type QrEcl, type QrMask } from './tables.ts';
 
 /** Remainder of value·x^(degree of generator) divided by generator, over GF(2). */
 function bchRemainder(value: number, generator: number): number {

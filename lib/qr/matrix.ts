@@ -3,8 +3,8 @@
  * placement (7.7), data masking (7.8.2) and the format and version
  * information areas (7.9, 7.10).
  */
-import { formatInfoBits, versionInfoBits } from './info.js';
-import { alignmentCentres, symbolSize, type QrEcl, type QrMask } from './tables.js';
+import { formatInfoBits, versionInfoBits } from './info.ts';
+import { alignmentCentres, symbolSize, type QrEcl, type QrMask } from './tables.ts';
 
 /** A symbol under construction (6.3.1: size × size modules): one byte per module, row-major. */
 export interface Grid {

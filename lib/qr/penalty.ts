@@ -1,7 +1,7 @@
 /**
  * Evaluation of data masking results (ISO/IEC 18004:2015, 7.8.3, Table 11).
  */
-import { invalidArg } from './errors.js';
+import { invalidArg } from './errors.ts';
 
 const N1 = 3;
 const N2 = 3;

@@ -2,8 +2,8 @@
  * Renderers for an encoded symbol, each surrounding it with the light quiet
  * zone that ISO/IEC 18004:2015, 6.3 requires (four modules wide).
  */
-import type { QrCode } from './encode.js';
-import { invalidArg } from './errors.js';
+import type { QrCode } from './encode.ts';
+import { invalidArg } from './errors.ts';
 
 /** Options of {@link renderQrText}. */
 export interface QrTextOptions {

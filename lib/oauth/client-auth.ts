@@ -7,9 +7,9 @@
  * @module
  */
 
-import { argumentError } from './errors.js';
-import { formEncode } from './form.js';
-import type { ClientMetadata, ServerMetadata } from './metadata.js';
+import { argumentError } from '../errors.ts';
+import { formEncode } from './form.ts';
+import type { ClientMetadata, ServerMetadata } from './metadata.ts';
 
 /**
  * Adds client authentication to one request: to its form `body` or its `headers`.

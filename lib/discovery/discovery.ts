@@ -7,13 +7,13 @@
  * @module
  */
 
-import type { ClientAuth } from './client-auth.js';
-import { Configuration, allowInsecureRequests } from './configuration.js';
-import { ClientError, argumentError } from './errors.js';
-import { customFetch, send, type CustomFetch, type HttpResponse } from './http.js';
-import { isJsonMediaType, parseJsonObject, type JsonObject } from './json.js';
-import type { ClientMetadata, ServerMetadata } from './metadata.js';
-import { errorFromResponse } from './oauth-error.js';
+import type { ClientAuth } from '../oauth/client-auth.ts';
+import { Configuration, allowInsecureRequests } from '../oauth/configuration.ts';
+import { ClientError, argumentError } from '../errors.ts';
+import { customFetch, send, type CustomFetch, type HttpResponse } from '../http/http.ts';
+import { isJsonMediaType, parseJsonObject, type JsonObject } from '../http/json.ts';
+import type { ClientMetadata, ServerMetadata } from '../oauth/metadata.ts';
+import { errorFromResponse } from '../oauth/oauth-error.ts';
 
 /**
  * Options of {@link discovery}, as openid-client v6 names them, plus `insertThenAppend`.

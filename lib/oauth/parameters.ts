@@ -8,7 +8,7 @@
  * @module
  */
 
-import { argumentError } from './errors.js';
+import { argumentError } from '../errors.ts';
 
 /**
  * Extra request parameters, as openid-client accepts them; arrays repeat a name (for `resource`).

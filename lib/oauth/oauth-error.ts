@@ -11,11 +11,11 @@ import {
   ResponseBodyError,
   WWWAuthenticateChallengeError,
   type OAuthErrorBody,
-} from './errors.js';
-import type { HttpResponse } from './http.js';
-import { parseJsonObject, type JsonObject } from './json.js';
-import { redact, redactDeep } from './redact.js';
-import { parseWWWAuthenticate } from './www-authenticate.js';
+} from '../errors.ts';
+import type { HttpResponse } from '../http/http.ts';
+import { parseJsonObject, type JsonObject } from '../http/json.ts';
+import { redact, redactDeep } from './redact.ts';
+import { parseWWWAuthenticate } from './www-authenticate.ts';
 
 /** Token members a server has no business sending with an error; their values are never shown. */
 const TOKEN_MEMBERS = ['access_token', 'refresh_token', 'id_token'];

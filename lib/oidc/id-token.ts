@@ -7,8 +7,8 @@
  * @module
  */
 
-import { ClientError } from './errors.js';
-import { parseJsonObject, type JsonObject } from './json.js';
+import { ClientError } from '../errors.ts';
+import { parseJsonObject, type JsonObject } from '../http/json.ts';
 
 /**
  * The claims of an ID token.

@@ -6,12 +6,12 @@
  * @module
  */
 
-import { endpoint, requestContext, type Configuration } from './configuration.js';
-import { ClientError, ResponseBodyError } from './errors.js';
-import { isJsonMediaType, optionalSeconds, optionalString, parseJsonObject, requireString, type JsonObject } from './json.js';
-import { errorFromResponse, readOAuthError } from './oauth-error.js';
-import { requestParameters, type RequestParameters } from './parameters.js';
-import { postForm, type PostResult } from './request.js';
+import { endpoint, requestContext, type Configuration } from '../oauth/configuration.ts';
+import { ClientError, ResponseBodyError } from '../errors.ts';
+import { isJsonMediaType, optionalSeconds, optionalString, parseJsonObject, requireString, type JsonObject } from '../http/json.ts';
+import { errorFromResponse, readOAuthError } from '../oauth/oauth-error.ts';
+import { requestParameters, type RequestParameters } from '../oauth/parameters.ts';
+import { postForm, type PostResult } from '../oauth/request.ts';
 
 /**
  * A validated device authorization response (RFC 8628 §3.2). Numbers are numbers even when the

@@ -6,10 +6,10 @@
  * @module
  */
 
-import { ClientSecretPost, None, type ClientAuth } from './client-auth.js';
-import { ClientError, argumentError } from './errors.js';
-import { customFetch, type CustomFetch, type HttpSettings } from './http.js';
-import type { ClientMetadata, ServerMetadata } from './metadata.js';
+import { ClientSecretPost, None, type ClientAuth } from './client-auth.ts';
+import { ClientError, argumentError } from '../errors.ts';
+import { customFetch, type CustomFetch, type HttpSettings } from '../http/http.ts';
+import type { ClientMetadata, ServerMetadata } from './metadata.ts';
 
 interface Internals {
   server: ServerMetadata;

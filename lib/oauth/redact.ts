@@ -6,7 +6,7 @@
  * @module
  */
 
-import { formEncode } from './form.js';
+import { formEncode } from './form.ts';
 
 const REDACTED = '[REDACTED]';
 

@@ -7,9 +7,9 @@
  * @module
  */
 
-import type { RequestContext } from './configuration.js';
-import { formBody } from './form.js';
-import { send, type HttpResponse } from './http.js';
+import type { RequestContext } from './configuration.ts';
+import { formBody } from './form.ts';
+import { send, type HttpResponse } from '../http/http.ts';
 
 /** Body members whose values are secrets, to redact from anything the server sends back. */
 const SECRET_PARAMETERS = ['client_secret', 'client_assertion', 'device_code', 'refresh_token', 'code'];

@@ -7,18 +7,18 @@
  * @module
  */
 
-import { isDeterministic } from './client-auth.js';
-import { endpoint, requestContext, type Configuration, type RequestContext } from './configuration.js';
-import { deviceAuthorizationReceivedAt, type DeviceAuthorizationResponse } from './device-authorization.js';
-import { ClientError, argumentError } from './errors.js';
-import { MAX_TIMER_MS, abortError } from './http.js';
-import type { RequestParameters } from './parameters.js';
-import { initialState, parsePollingState, step, type PollingState, type PollingStep } from './polling.js';
-import { authenticatedForm, postForm, type AuthenticatedForm } from './request.js';
-import { deviceAccessTokenParameters } from './token-request.js';
-import { classifyRequestFailure, classifyTokenResponse, type TokenEndpointResponse, type TokenOutcome } from './token-response.js';
-import type { IDToken } from './id-token.js';
-import { idTokenClaims, tokenResult, type TokenEndpointResponseHelpers } from './token-result.js';
+import { isDeterministic } from '../oauth/client-auth.ts';
+import { endpoint, requestContext, type Configuration, type RequestContext } from '../oauth/configuration.ts';
+import { deviceAuthorizationReceivedAt, type DeviceAuthorizationResponse } from './device-authorization.ts';
+import { ClientError, argumentError } from '../errors.ts';
+import { MAX_TIMER_MS, abortError, abortableSleep, timerSleep, type Sleep } from '../http/timers.ts';
+import type { RequestParameters } from '../oauth/parameters.ts';
+import { initialState, parsePollingState, step, type PollingState, type PollingStep } from './polling-machine.ts';
+import { authenticatedForm, postForm, type AuthenticatedForm } from '../oauth/request.ts';
+import { deviceAccessTokenParameters } from './token-request.ts';
+import { classifyRequestFailure, classifyTokenResponse, type TokenEndpointResponse, type TokenOutcome } from '../oauth/token-response.ts';
+import type { IDToken } from '../oidc/id-token.ts';
+import { idTokenClaims, tokenResult, type TokenEndpointResponseHelpers } from '../oauth/token-result.ts';
 
 /**
  * What `onPoll` receives: enough for a countdown, and never the device_code.
@@ -52,7 +52,7 @@ export interface DeviceAuthorizationGrantPollOptions {
   /** The clock, ms since the epoch. Default `Date.now`. */
   now?: () => number;
   /** Waits `ms` or rejects when `signal` aborts. Default: a cleared setTimeout. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep?: Sleep;
   /** Cap on the transient backoff, seconds (default 60; never below twice the interval). */
   backoffCap?: number;
   /** Token types to accept besides bearer and dpop (RFC 6749 §7.1). */
@@ -61,44 +61,6 @@ export interface DeviceAuthorizationGrantPollOptions {
   onPoll?: (event: PollEvent) => void;
   /** Called with the JSON state after every step. **It contains the device_code, a secret.** */
   onState?: (state: PollingState) => void;
-}
-
-/**
- * The default sleep: a timer that an abort clears at once.
- *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.4
- */
-export function timerSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  // Without a signal there is nothing to listen to: one timer, one closure per wait.
-  if (signal === undefined) return new Promise((resolve) => setTimeout(resolve, ms));
-  if (signal.aborted) return Promise.reject(abortError(signal.reason));
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortError(signal.reason));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/**
- * Waits with the caller's sleep; an abort ends the wait at once even when that sleep ignores its
- * signal (dg:polling:abort-immediate).
- */
-function abortableSleep(sleep: (ms: number, signal?: AbortSignal) => Promise<void>, ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal === undefined || sleep === timerSleep) return sleep(ms, signal);
-  if (signal.aborted) return Promise.reject(abortError(signal.reason));
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(abortError(signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
-    sleep(ms, signal)
-      .then(resolve, (error: unknown) => reject(signal.aborted ? abortError(signal.reason) : error))
-      .finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /** The default clock, shared by every flow. */

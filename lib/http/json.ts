@@ -7,7 +7,7 @@
  * @module
  */
 
-import { ClientError } from './errors.js';
+import { ClientError } from '../errors.ts';
 
 /**
  * A parsed JSON object.

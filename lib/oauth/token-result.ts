@@ -7,9 +7,9 @@
  * @module
  */
 
-import { validateIdToken, type IDToken } from './id-token.js';
-import { clockSkew, clockTolerance, type ClientMetadata, type ServerMetadata } from './metadata.js';
-import type { TokenEndpointResponse } from './token-response.js';
+import { validateIdToken, type IDToken } from '../oidc/id-token.ts';
+import { clockSkew, clockTolerance, type ClientMetadata, type ServerMetadata } from './metadata.ts';
+import type { TokenEndpointResponse } from './token-response.ts';
 
 /**
  * Helpers on a token response, as in openid-client v6. Both are non-enumerable.

@@ -7,7 +7,8 @@
  * @module
  */
 
-import { ClientError } from './errors.js';
+import { ClientError } from '../errors.ts';
+import { race } from './timers.ts';
 
 /**
  * Options passed to a {@link CustomFetch}: always a plain object, never a `Request`.
@@ -102,25 +103,6 @@ export function checkProtocol(url: URL, allowInsecureRequests: boolean): void {
 }
 
 /**
- * The typed error for an aborted signal: a TimeoutError reason is a timeout, anything else an abort.
- *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
- */
-export function abortError(reason: unknown): ClientError {
-  if (reason instanceof Error && reason.name === 'TimeoutError') {
-    return new ClientError('operation timed out', { code: 'OAUTH_TIMEOUT', cause: reason });
-  }
-  return new ClientError('operation aborted', { code: 'OAUTH_ABORT', cause: reason });
-}
-
-/**
- * setTimeout cannot wait longer than 2³¹−1 ms (it would fire at once): longer waits are clamped or split.
- *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
- */
-export const MAX_TIMER_MS: number = 2 ** 31 - 1;
-
-/**
  * A Response, also from another fetch implementation (the undici package, polyfills): their
  * classes are not the global Response, so `instanceof` alone would refuse them.
  */
@@ -159,47 +141,23 @@ async function exchange(fetchImpl: CustomFetch, request: HttpRequest, signal: Ab
 /**
  * Sends one request and reads its body, within the timeout and the caller's signal. Whichever
  * comes first wins: the answer, the timeout, or the abort, even when a custom fetch ignores its
- * signal.
+ * signal. Every transport fault becomes a typed error.
  *
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
  */
-export function send(settings: HttpSettings, request: HttpRequest, signal?: AbortSignal): Promise<HttpResponse> {
-  return new Promise((resolve, reject) => {
-    checkProtocol(request.url, settings.allowInsecureRequests);
-    if (signal?.aborted) throw abortError(signal.reason);
-    const controller = new AbortController();
-    const inFlight: InFlight = {};
-    let timedOut = false;
-    const fail = (cause: unknown): void => {
-      settle();
-      void inFlight.reader?.cancel().catch(() => {}); // a body that ignores the signal stops here
-      if (signal?.aborted) reject(abortError(signal.reason));
-      else if (timedOut) reject(new ClientError('request timed out', { code: 'OAUTH_TIMEOUT', cause }));
-      else if (cause instanceof ClientError) reject(cause);
-      else reject(new ClientError('network request failed', { code: 'OAUTH_NETWORK_ERROR', cause }));
-    };
-    // Never AbortSignal.timeout(): it cannot be cancelled and keeps memory alive until it fires.
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-      fail(undefined); // at once, even if the fetch ignores its signal
-    }, Math.min(settings.timeout * 1000, MAX_TIMER_MS));
-    const onAbort = (): void => {
-      controller.abort();
-      fail(undefined);
-    };
-    signal?.addEventListener('abort', onAbort);
-    function settle(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    }
-    // Native fetch accepts this shape; the cast only widens `body: undefined` for GET.
-    const fetchImpl: CustomFetch = settings.fetch ?? (fetch as CustomFetch);
-    exchange(fetchImpl, request, controller.signal, inFlight).then(({ response, text }) => {
-      settle();
-      resolve({ response, text, receivedAt: settings.now === undefined ? Date.now() : settings.now() });
-    }, fail);
-  });
+export async function send(settings: HttpSettings, request: HttpRequest, signal?: AbortSignal): Promise<HttpResponse> {
+  checkProtocol(request.url, settings.allowInsecureRequests);
+  const inFlight: InFlight = {};
+  // Native fetch accepts this shape; the cast only widens `body: undefined` for GET.
+  const fetchImpl: CustomFetch = settings.fetch ?? (fetch as CustomFetch);
+  try {
+    const { response, text } = await race((aborted) => exchange(fetchImpl, request, aborted, inFlight), settings.timeout * 1000, signal);
+    return { response, text, receivedAt: settings.now === undefined ? Date.now() : settings.now() };
+  } catch (cause) {
+    void inFlight.reader?.cancel().catch(() => {}); // a body that ignores the signal stops here
+    if (cause instanceof ClientError) throw cause;
+    throw new ClientError('network request failed', { code: 'OAUTH_NETWORK_ERROR', cause });
+  }
 }
 
 function tooLarge(): ClientError {

@@ -7,11 +7,11 @@
  * @module
  */
 
-import { ClientError, ResponseBodyError, type OAuthErrorBody } from './errors.js';
-import type { HttpResponse } from './http.js';
-import { optionalSeconds, optionalString, parseJsonObject, requireString, type JsonObject } from './json.js';
-import { errorFromResponse, readOAuthError } from './oauth-error.js';
-import { parseRetryAfter } from './retry-after.js';
+import { ClientError, ResponseBodyError, type OAuthErrorBody } from '../errors.ts';
+import type { HttpResponse } from '../http/http.ts';
+import { optionalSeconds, optionalString, parseJsonObject, requireString, type JsonObject } from '../http/json.ts';
+import { errorFromResponse, readOAuthError } from './oauth-error.ts';
+import { parseRetryAfter } from '../http/retry-after.ts';
 
 /**
  * A successful token response (RFC 6749 §5.1). `token_type` is lower-cased; unknown members

@@ -21,8 +21,8 @@
  * @module
  */
 
-import { ClientError, argumentError } from './errors.js';
-import type { TokenEndpointResponse, TokenOutcome } from './token-response.js';
+import { ClientError, argumentError } from '../errors.ts';
+import type { TokenEndpointResponse, TokenOutcome } from '../oauth/token-response.ts';
 
 /**
  * RFC 8628 §3.2: the interval when the server sends none, in seconds.

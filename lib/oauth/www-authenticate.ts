@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { WWWAuthenticateChallenge } from './errors.js';
+import type { WWWAuthenticateChallenge } from '../errors.ts';
 
 // A token, then optionally "=" and a token or quoted-string (RFC 9110 §5.6.2, §5.6.4).
 const ITEM = /([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?:[ \t]*=[ \t]*("(?:[^"\\]|\\.)*"|[^\s,"]*))?/y;

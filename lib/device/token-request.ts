@@ -6,7 +6,7 @@
  * @module
  */
 
-import { requestParameters, type RequestParameters } from './parameters.js';
+import { requestParameters, type RequestParameters } from '../oauth/parameters.ts';
 
 /**
  * The grant type of the device flow (RFC 8628 §3.4, §7.2).
