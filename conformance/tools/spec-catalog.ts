@@ -1,5 +1,5 @@
 // Reads the requirement catalog in spec/*.md: one Markdown table per file, with the columns
-// ID | Section | Keyword | Requirement | Where | Notes (spec/README.md describes the format).
+// ID | Section | Keyword | Quote | Requirement | Where | Notes (spec/README.md describes the format).
 // Parsing and row validation live here so that the traceability gate, the benchmarks and any
 // other tool share one reading of the catalog.
 
@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 
 export const ID_PATTERN = /^[a-z0-9]+:[A-Za-z0-9.]+:[a-z0-9-]+$/;
 
-export const COLUMNS = ['ID', 'Section', 'Keyword', 'Requirement', 'Where', 'Notes'] as const;
+export const COLUMNS = ['ID', 'Section', 'Keyword', 'Quote', 'Requirement', 'Where', 'Notes'] as const;
 
 export const KEYWORDS = [
   'MUST', 'MUST NOT', 'REQUIRED', 'SHALL', 'SHALL NOT', 'WIRE',
@@ -60,6 +60,8 @@ export interface Requirement {
   slug: string;
   keyword: Keyword;
   level: Level;
+  /** The normative words quoted from the source's text, without the quotation marks; '' for none (`—`). */
+  quote: string;
   text: string;
   where: Where;
   notes: string;
@@ -199,7 +201,8 @@ function parseRow(
     problem(line, `row has ${cells.length} cells, expected ${COLUMNS.length}`);
     return undefined;
   }
-  const [id = '', section = '', keyword = '', text = '', whereCell = '', notes = ''] = cells;
+  const [id = '', section = '', keyword = '', quoteCell = '', text = '', whereCell = '', notes = ''] = cells;
+  const quote = quoteCell === '—' ? '' : quoteCell.replace(/^"(.*)"$/s, '$1');
   let ok = true;
   const fail = (message: string): void => {
     problem(line, `${id || '(no ID)'}: ${message}`);
@@ -223,7 +226,7 @@ function parseRow(
   }
   if (!ok || typeof where === 'string' || !isKeyword(keyword)) return undefined;
   return {
-    id, source, section, slug, keyword, level: levelOf(keyword), text, where, notes, file, line,
+    id, source, section, slug, keyword, level: levelOf(keyword), quote, text, where, notes, file, line,
   };
 }
 
