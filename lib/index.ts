@@ -51,13 +51,9 @@ export {
   type PollingInput,
   type PollingState,
   type PollingStep,
+  type TokenOutcome,
 } from './device/polling-machine.ts';
 export { DEVICE_CODE_GRANT_TYPE, deviceAccessTokenParameters } from './device/token-request.ts';
-export {
-  classifyRequestFailure,
-  classifyTokenResponse,
-  validateTokenResponse,
-  type TokenEndpointResponse,
-  type TokenOutcome,
-} from './oauth/token-response.ts';
+export { validateTokenResponse, type TokenEndpointResponse } from './oauth/token-response.ts';
+export { classifyRequestFailure, classifyTokenResponse, type ClassifyOptions } from './device/token-outcome.ts';
 export type { TokenEndpointResponseHelpers } from './oauth/token-result.ts';

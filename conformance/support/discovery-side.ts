@@ -76,7 +76,7 @@ export async function httpOf(response: Response, receivedAt = 0): Promise<HttpRe
 
 /** classifyTokenResponse applied to a Response. */
 export async function classify(response: Response, allowedTokenTypes?: readonly string[], secrets: readonly string[] = []): Promise<TokenOutcome> {
-  return classifyTokenResponse(await httpOf(response), secrets, allowedTokenTypes);
+  return classifyTokenResponse(await httpOf(response), secrets, { allowedTokenTypes });
 }
 
 /** A valid token response body. */

@@ -9,7 +9,7 @@
 import { endpoint, requestContext, type Configuration } from '../oauth/configuration.ts';
 import { ClientError, ResponseBodyError } from '../errors.ts';
 import { isJsonMediaType, optionalSeconds, optionalString, parseJsonObject, requireString, type JsonObject } from '../http/json.ts';
-import { errorFromResponse, readOAuthError } from '../oauth/oauth-error.ts';
+import { errorFromResponse, readOAuthError, tryReadOAuthError } from '../oauth/oauth-error.ts';
 import { requestParameters, type RequestParameters } from '../oauth/parameters.ts';
 import { postForm, type PostResult } from '../oauth/request.ts';
 
@@ -95,7 +95,7 @@ export function validateDeviceAuthorizationResponse(body: JsonObject, allowInsec
 
 function readResponse({ http, secrets }: PostResult, allowInsecure: boolean): DeviceAuthorizationResponse {
   // RFC 8628 §3.2: errors use the RFC 6749 §5.2 format.
-  if (http.response.status !== 200) throw errorFromResponse(http, secrets);
+  if (http.response.status !== 200) throw errorFromResponse(http, secrets, tryReadOAuthError(http, secrets));
   if (!isJsonMediaType(http.response.headers)) {
     throw new ClientError('response content-type must be application/json', { code: 'OAUTH_RESPONSE_IS_NOT_JSON' });
   }

@@ -13,12 +13,12 @@ import { deviceAuthorizationReceivedAt, type DeviceAuthorizationResponse } from 
 import { ClientError, argumentError } from '../errors.ts';
 import { MAX_TIMER_MS, abortError, abortableSleep, timerSleep, type Sleep } from '../http/timers.ts';
 import type { RequestParameters } from '../oauth/parameters.ts';
-import { initialState, parsePollingState, step, type PollingState, type PollingStep } from './polling-machine.ts';
+import { initialState, parsePollingState, step, type PollingState, type PollingStep, type TokenOutcome } from './polling-machine.ts';
 import { authenticatedForm, postForm, type AuthenticatedForm } from '../oauth/request.ts';
 import { deviceAccessTokenParameters } from './token-request.ts';
-import { classifyRequestFailure, classifyTokenResponse, type TokenEndpointResponse, type TokenOutcome } from '../oauth/token-response.ts';
-import type { IDToken } from '../oidc/id-token.ts';
-import { idTokenClaims, tokenResult, type TokenEndpointResponseHelpers } from '../oauth/token-result.ts';
+import { classifyRequestFailure, classifyTokenResponse } from './token-outcome.ts';
+import type { TokenEndpointResponse } from '../oauth/token-response.ts';
+import { tokenResult, type TokenEndpointResponseHelpers } from '../oauth/token-result.ts';
 
 /**
  * What `onPoll` receives: enough for a countdown, and never the device_code.
@@ -99,15 +99,8 @@ interface Run {
   now: () => number;
 }
 
-interface Answer {
-  outcome: TokenOutcome;
-  receivedAt: number;
-  claims?: IDToken | undefined;
-}
-
-async function pollOnce(run: Run): Promise<Answer> {
+async function pollOnce(run: Run): Promise<TokenOutcome> {
   const { signal, allowedTokenTypes } = run.options;
-  let answer: Answer;
   try {
     // Our own methods give the same form every time, so it is built once per flow; any other
     // ClientAuth runs on a fresh copy for every request (it may append a new assertion each time).
@@ -117,19 +110,12 @@ async function pollOnce(run: Run): Promise<Answer> {
       if (isDeterministic(run.context.auth)) run.form = form;
     }
     const { http, secrets } = await postForm(run.context, run.url, form, signal);
-    answer = { outcome: classifyTokenResponse(http, secrets, allowedTokenTypes), receivedAt: http.receivedAt };
+    const { server, client } = run.context;
+    return classifyTokenResponse(http, secrets, { allowedTokenTypes, idToken: { server, client, now: run.now() } });
   } catch (error) {
     if (signal?.aborted) throw abortError(signal.reason);
-    return { outcome: classifyRequestFailure(error), receivedAt: run.now() };
+    return classifyRequestFailure(error);
   }
-  if (answer.outcome.kind !== 'token') return answer;
-  // OIDC Core §3.1.3.7: a bad ID token makes the whole answer terminal, so the machine ends 'failed'.
-  try {
-    answer.claims = idTokenClaims(answer.outcome.body, run.context.server, run.context.client, run.now());
-  } catch (error) {
-    answer.outcome = { kind: 'terminal', error: error as Error };
-  }
-  return answer;
 }
 
 async function drive(run: Run, state: PollingState, key?: DeviceAuthorizationResponse): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
@@ -142,13 +128,11 @@ async function drive(run: Run, state: PollingState, key?: DeviceAuthorizationRes
   let current: PollingStep = step(state, { type: 'start', now: now() });
   try {
     let last: TokenOutcome | undefined;
-    let answer: Answer | undefined;
     let announced: number | undefined; // the nextPollAt last reported to onPoll
     for (;;) {
       options.onState?.(current.state);
       const { command } = current;
-      // 'done' only ever follows a response, so there is an answer.
-      if (command.type === 'done') return tokenResult(command.token, answer!.claims, answer!.receivedAt, now);
+      if (command.type === 'done') return tokenResult(command.token, command.claims, command.receivedAt, now);
       if (command.type === 'fail') throw command.error;
       if (command.type === 'sleep') {
         const at = now();
@@ -159,9 +143,8 @@ async function drive(run: Run, state: PollingState, key?: DeviceAuthorizationRes
         await abortableSleep(sleep, Math.min(Math.max(0, command.until - at), MAX_TIMER_MS), options.signal);
         current = step(current.state, { type: 'timer', now: now() });
       } else {
-        answer = await pollOnce(run);
-        last = answer.outcome;
-        current = step(current.state, { type: 'response', now: now(), outcome: answer.outcome });
+        last = await pollOnce(run);
+        current = step(current.state, { type: 'response', now: now(), outcome: last });
       }
     }
   } finally {

@@ -22,7 +22,8 @@
  */
 
 import { ClientError, argumentError } from '../errors.ts';
-import type { TokenEndpointResponse, TokenOutcome } from '../oauth/token-response.ts';
+import type { TokenEndpointResponse } from '../oauth/token-response.ts';
+import type { IDToken } from '../oidc/id-token.ts';
 
 /**
  * RFC 8628 §3.2: the interval when the server sends none, in seconds.
@@ -72,6 +73,20 @@ export interface PollingState {
 }
 
 /**
+ * What one poll produced, as the machine's input: a token (validated, with its ID token claims
+ * when there was one, and when it arrived), or one of the RFC 8628 §3.5 reasons to go on or to
+ * stop. The classifier (token-outcome.ts) speaks this vocabulary; the machine owns it.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ */
+export type TokenOutcome =
+  | { kind: 'token'; body: TokenEndpointResponse; receivedAt: number; claims?: IDToken | undefined }
+  | { kind: 'pending'; retryAfter?: number }
+  | { kind: 'slow_down'; interval?: number; retryAfter?: number }
+  | { kind: 'terminal'; error: Error }
+  | { kind: 'transient'; error: Error; retryAfter?: number };
+
+/**
  * An input. Every input carries `now`, ms since the epoch.
  *
  * - `start`: begin, or carry on from a saved state;
@@ -95,7 +110,14 @@ export type PollingInput =
 export type PollingCommand =
   | { readonly type: 'sleep'; readonly until: number }
   | { readonly type: 'request' }
-  | { readonly type: 'done'; readonly token: TokenEndpointResponse }
+  | {
+      readonly type: 'done';
+      readonly token: TokenEndpointResponse;
+      /** The checked ID token claims, when the token response had an ID token. */
+      readonly claims: IDToken | undefined;
+      /** When the token response arrived, ms since the epoch: `expires_in` counts from here. */
+      readonly receivedAt: number;
+    }
   | { readonly type: 'fail'; readonly error: Error };
 
 /**
@@ -222,7 +244,8 @@ export function transientWait(interval: number, failures: number, backoffCap: nu
 
 function onResponse(state: PollingState, now: number, outcome: TokenOutcome): PollingStep {
   if (outcome.kind === 'token') {
-    return { state: next(state, 'done', state.wakeAt, state.interval, state.failures, state.polls), command: { type: 'done', token: outcome.body } };
+    const command = { type: 'done', token: outcome.body, claims: outcome.claims, receivedAt: outcome.receivedAt } as const;
+    return { state: next(state, 'done', state.wakeAt, state.interval, state.failures, state.polls), command };
   }
   // RFC 8628 §3.5: any error other than authorization_pending and slow_down ends polling.
   if (outcome.kind === 'terminal') return fail(state, outcome.error);

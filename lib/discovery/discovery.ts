@@ -13,7 +13,7 @@ import { ClientError, argumentError } from '../errors.ts';
 import { customFetch, send, type CustomFetch, type HttpResponse } from '../http/http.ts';
 import { isJsonMediaType, parseJsonObject, type JsonObject } from '../http/json.ts';
 import type { ClientMetadata, ServerMetadata } from '../oauth/metadata.ts';
-import { errorFromResponse } from '../oauth/oauth-error.ts';
+import { errorFromResponse, tryReadOAuthError } from '../oauth/oauth-error.ts';
 
 /**
  * Options of {@link discovery}, as openid-client v6 names them, plus `insertThenAppend`.
@@ -94,7 +94,7 @@ async function fetchMetadata(url: URL, insecure: boolean, options: DiscoveryRequ
     throw error; // an abort, a forbidden protocol, an oversized body: trying elsewhere would not help
   }
   // RFC 8414 §3.2: only a 200 with a JSON object is metadata.
-  if (http.response.status !== 200) return errorFromResponse(http, []);
+  if (http.response.status !== 200) return errorFromResponse(http, [], tryReadOAuthError(http, []));
   if (!isJsonMediaType(http.response.headers)) {
     return new ClientError('response content-type must be application/json', { code: 'OAUTH_RESPONSE_IS_NOT_JSON' });
   }

@@ -58,14 +58,15 @@ export function tryReadOAuthError(http: HttpResponse, secrets: readonly string[]
 /**
  * The error for a response that is not a success: a `WWWAuthenticateChallengeError` for a 401
  * with a parseable challenge, a `ResponseBodyError` for an RFC 6749 §5.2 body, and otherwise a
- * `ClientError` for the unexpected status.
+ * `ClientError` for the unexpected status. `body` is the error body as already read (by
+ * {@link tryReadOAuthError} or {@link readOAuthError}), so that a body is parsed only once.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
 export function errorFromResponse(
   http: HttpResponse,
   secrets: readonly string[],
-  body: OAuthErrorBody | undefined = tryReadOAuthError(http, secrets),
+  body: OAuthErrorBody | undefined,
 ): Error {
   const { response } = http;
   const header = response.headers.get('www-authenticate');

@@ -1,0 +1,124 @@
+/**
+ * Classifies what the token endpoint answered while polling (RFC 8628 §3.5) into the polling
+ * machine's vocabulary ({@link TokenOutcome}): keep polling, slow down, back off, stop, or a
+ * token. A success is validated (RFC 6749 §5.1) and its ID token checked (OIDC Core §3.1.3.7)
+ * here, so that a bad answer is terminal before the machine sees it. Pure: it reads the response
+ * it is given and nothing else.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ * @module
+ */
+
+import { ClientError, ResponseBodyError, type OAuthErrorBody } from '../errors.ts';
+import type { HttpResponse } from '../http/http.ts';
+import { optionalSeconds, parseJsonObject, type JsonObject } from '../http/json.ts';
+import { parseRetryAfter } from '../http/retry-after.ts';
+import type { ClientMetadata, ServerMetadata } from '../oauth/metadata.ts';
+import { errorFromResponse, readOAuthError } from '../oauth/oauth-error.ts';
+import { validateTokenResponse } from '../oauth/token-response.ts';
+import { idTokenClaims } from '../oauth/token-result.ts';
+import type { TokenOutcome } from './polling-machine.ts';
+
+/**
+ * What {@link classifyTokenResponse} checks a success against.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ */
+export interface ClassifyOptions {
+  /** Token types to accept besides bearer and dpop (RFC 6749 §7.1). */
+  allowedTokenTypes?: readonly string[] | undefined;
+  /**
+   * The metadata an ID token is checked against (OIDC Core §3.1.3.7), and the clock in ms.
+   * Without it, an ID token is passed on unchecked.
+   */
+  idToken?: { server: ServerMetadata; client: ClientMetadata; now: number } | undefined;
+}
+
+/** An RFC 8628 §3.5 error code other than authorization_pending mapped to its outcome. */
+function byErrorCode(error: OAuthErrorBody, http: HttpResponse, retryAfter: number | undefined): TokenOutcome {
+  const wait = retryAfter === undefined ? {} : { retryAfter };
+  // authorization_pending never gets here: classifyTokenResponse takes it first.
+  if (error.error === 'slow_down') {
+    // dg:polling: a larger server-sent interval is honoured; a malformed one is ignored.
+    let interval: number | undefined;
+    try {
+      interval = optionalSeconds(error.raw, 'interval', true);
+    } catch {
+      interval = undefined;
+    }
+    return { kind: 'slow_down', ...wait, ...(interval === undefined ? {} : { interval }) };
+  }
+  // RFC 8628 §3.5: any other error code ends polling.
+  return { kind: 'terminal', error: new ResponseBodyError(error, http.response) };
+}
+
+function isTransientStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+/**
+ * dg:tolerance:token-body-json: the body is parsed whatever its Content-Type says. A token sent
+ * with a wrong media type is still a token; retrying would redeem the device_code twice and lose it.
+ */
+function jsonBody(http: HttpResponse): JsonObject | ClientError {
+  try {
+    return parseJsonObject(http.text);
+  } catch (error) {
+    return error as ClientError; // parseJsonObject throws only ClientErrors (nesting is bounded)
+  }
+}
+
+/**
+ * Classifies a token endpoint answer, following the table in spec/design.md: 408/429/5xx and non-JSON 200s
+ * are transient unless they carry authorization_pending or slow_down; OAuth error bodies go by
+ * their code; everything else that is not a valid token is terminal.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ */
+export function classifyTokenResponse(http: HttpResponse, secrets: readonly string[], options: ClassifyOptions = {}): TokenOutcome {
+  const { status } = http.response;
+  const retryAfter = parseRetryAfter(http.response.headers.get('retry-after'), http.receivedAt);
+  const wait = retryAfter === undefined ? {} : { retryAfter };
+  const body = jsonBody(http);
+  // The common answer, taken before any copying or redaction: RFC 8628 §3.5, keep polling.
+  if (!(body instanceof ClientError) && body['error'] === 'authorization_pending') return { kind: 'pending', ...wait };
+  // Read once (parsed and redacted), and handed on to errorFromResponse below.
+  const error = body instanceof ClientError ? undefined : readOAuthError(body, secrets);
+  if (error !== undefined) {
+    const outcome = byErrorCode(error, http, retryAfter);
+    if (outcome.kind !== 'terminal' || (status !== 401 && !isTransientStatus(status))) return outcome;
+  }
+  if (isTransientStatus(status)) {
+    return { kind: 'transient', error: errorFromResponse(http, secrets, error), ...wait };
+  }
+  if (status !== 200) return { kind: 'terminal', error: errorFromResponse(http, secrets, error) };
+  // A captive portal or a proxy page: not the server's answer, so try again.
+  if (body instanceof ClientError) {
+    return body.code === 'OAUTH_INVALID_RESPONSE' ? { kind: 'terminal', error: body } : { kind: 'transient', error: body, ...wait };
+  }
+  try {
+    if (body['error'] !== undefined) throw new ClientError('response body "error" property must be a string', { code: 'OAUTH_INVALID_RESPONSE' });
+    const token = validateTokenResponse(body, options.allowedTokenTypes);
+    // OIDC Core §3.1.3.7: a bad ID token makes the whole answer terminal, so the flow ends 'failed'.
+    const check = options.idToken;
+    const claims = check === undefined ? undefined : idTokenClaims(token, check.server, check.client, check.now);
+    return { kind: 'token', body: token, receivedAt: http.receivedAt, claims };
+  } catch (cause) {
+    return { kind: 'terminal', error: cause as Error };
+  }
+}
+
+/**
+ * Classifies a request that produced no response: network faults, request timeouts and
+ * oversized bodies are transient (RFC 8628 §3.5: back off and retry); everything else is
+ * terminal.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ */
+export function classifyRequestFailure(error: unknown): TokenOutcome {
+  const code = error instanceof ClientError ? error.code : undefined;
+  if (code === 'OAUTH_NETWORK_ERROR' || code === 'OAUTH_TIMEOUT' || code === 'OAUTH_RESPONSE_TOO_LARGE') {
+    return { kind: 'transient', error: error as ClientError };
+  }
+  return { kind: 'terminal', error: error as Error };
+}
