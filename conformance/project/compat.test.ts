@@ -31,7 +31,7 @@ import {
 import { createFakeClock } from '../support/fake-clock.js';
 import { CLIENT_ID, ISSUER, deviceBody, json, scriptedConfig, scriptedFetch } from '../support/harness.js';
 
-// The names of the issue's import line and of DESIGN.md "Exports" (values).
+// The names of the issue's import line and of spec/design.md (the public API) (values).
 const VALUE_EXPORTS = {
   functions: [
     'discovery',
@@ -46,7 +46,7 @@ const VALUE_EXPORTS = {
   symbols: ['customFetch', 'clockSkew', 'clockTolerance'],
 } as const;
 
-// DESIGN.md "Types": these must resolve at compile time. A missing one fails the build, and the
+// The public types: these must resolve at compile time. A missing one fails the build, and the
 // value below uses each of them so that none is elided unchecked.
 type ExportedTypes = [
   DeviceAuthorizationResponse,

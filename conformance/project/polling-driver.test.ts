@@ -1,4 +1,4 @@
-// The polling driver (lib/device/polling-driver.ts) over a scripted token endpoint and a fake clock: DESIGN.md
+// The polling driver (lib/device/polling-driver.ts) over a scripted token endpoint and a fake clock: spec/design.md
 // "Polling semantics", the openid-client compatibility rows of the poll, and the "bad input while
 // polling" list. Real time is used only where the driver's own timers are the subject, with a
 // 100 ms tolerance on upper bounds of a few ms.

@@ -1,4 +1,4 @@
-// The pure polling machine (lib/device/polling-machine.ts): DESIGN.md "The pure polling machine" and "Polling
+// The pure polling machine (lib/device/polling-machine.ts): spec/design.md "The polling machine" and "Polling
 // semantics". Time is an input here: every test steps the machine by hand.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -230,10 +230,13 @@ function parseRow(
   };
 }
 
-/** Reads every spec/*.md except README.md, and checks IDs for uniqueness across files. */
+/** Files of spec/ that are prose, not catalog tables: the format, the design record, the audit report. */
+const NOT_CATALOG = ['README.md', 'design.md', 'REPORT.md'];
+
+/** Reads every catalog file of spec/ (not NOT_CATALOG), and checks IDs for uniqueness across files. */
 export function loadCatalog(specDir: string): Catalog {
   const files = readdirSync(specDir)
-    .filter((f) => f.endsWith('.md') && f !== 'README.md')
+    .filter((f) => f.endsWith('.md') && !NOT_CATALOG.includes(f))
     .sort();
   const requirements: Requirement[] = [];
   const problems: Problem[] = [];
