@@ -29,7 +29,8 @@ import {
   type TokenEndpointResponseHelpers,
 } from '../../lib/index.js';
 import { createFakeClock } from '../support/fake-clock.js';
-import { CLIENT_ID, ISSUER, deviceBody, json, scriptedConfig, scriptedFetch } from '../support/harness.js';
+import { CLIENT_ID, ISSUER, METADATA, configFor, deviceBody, json, scriptedConfig, scriptedFetch } from '../support/harness.js';
+import { hangingFetch } from '../support/never-answers.js';
 
 // The names of the issue's import line and of DESIGN.md "Exports" (values).
 const VALUE_EXPORTS = {
@@ -180,20 +181,7 @@ test('dg:compat:error-classes dg:compat:www-authenticate WWWAuthenticateChalleng
 
 // --- error codes ---------------------------------------------------------------------------
 
-const metadata = {
-  issuer: ISSUER,
-  token_endpoint: `${ISSUER}/token`,
-  device_authorization_endpoint: `${ISSUER}/device_authorization`,
-};
-
-function configWith(respond: CustomFetch, server: ServerMetadata = metadata): Configuration {
-  const config = new Configuration(server, CLIENT_ID, undefined, None());
-  config[customFetch] = respond;
-  return config;
-}
-
-const hang: CustomFetch = (_url, init) =>
-  new Promise((_resolve, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason)));
+const metadata = METADATA;
 
 interface CodeCase {
   code: string;
@@ -209,7 +197,7 @@ const CASES: CodeCase[] = [
     situation: 'the request outlives config.timeout',
     openidClient: true,
     run: () => {
-      const config = configWith(hang);
+      const config = configFor(hangingFetch);
       config.timeout = 0.01;
       return initiateDeviceAuthorization(config);
     },
@@ -218,61 +206,61 @@ const CASES: CodeCase[] = [
     code: 'OAUTH_ABORT',
     situation: 'the caller aborts the signal',
     openidClient: true,
-    run: () => initiateDeviceAuthorization(configWith(hang), undefined, { signal: AbortSignal.abort(new Error('stop')) }),
+    run: () => initiateDeviceAuthorization(configFor(hangingFetch), undefined, { signal: AbortSignal.abort(new Error('stop')) }),
   },
   {
     code: 'OAUTH_RESPONSE_IS_NOT_CONFORM',
     situation: 'a 4xx without an OAuth error body',
     openidClient: true,
-    run: () => initiateDeviceAuthorization(configWith(async () => new Response('nope', { status: 404 }))),
+    run: () => initiateDeviceAuthorization(configFor(async () => new Response('nope', { status: 404 }))),
   },
   {
     code: 'OAUTH_RESPONSE_IS_NOT_CONFORM',
     situation: 'a 3xx redirect',
     openidClient: true,
-    run: () => initiateDeviceAuthorization(configWith(async () => new Response(null, { status: 302, headers: { location: '/x' } }))),
+    run: () => initiateDeviceAuthorization(configFor(async () => new Response(null, { status: 302, headers: { location: '/x' } }))),
   },
   {
     code: 'OAUTH_RESPONSE_IS_NOT_JSON',
     situation: 'a 200 that is not application/json',
     openidClient: true,
-    run: () => initiateDeviceAuthorization(configWith(async () => new Response('<html></html>', { headers: { 'content-type': 'text/html' } }))),
+    run: () => initiateDeviceAuthorization(configFor(async () => new Response('<html></html>', { headers: { 'content-type': 'text/html' } }))),
   },
   {
     code: 'OAUTH_PARSE_ERROR',
     situation: 'a 200 application/json body that does not parse',
     openidClient: true,
-    run: () => initiateDeviceAuthorization(configWith(async () => new Response('{"device_code":', { headers: { 'content-type': 'application/json' } }))),
+    run: () => initiateDeviceAuthorization(configFor(async () => new Response('{"device_code":', { headers: { 'content-type': 'application/json' } }))),
   },
   {
     code: 'OAUTH_INVALID_RESPONSE',
     situation: 'a JSON body that is not an object',
     openidClient: true,
-    run: () => initiateDeviceAuthorization(configWith(async () => json([deviceBody()]))),
+    run: () => initiateDeviceAuthorization(configFor(async () => json([deviceBody()]))),
   },
   {
     code: 'OAUTH_INVALID_RESPONSE',
     situation: 'a required member missing',
     openidClient: true,
-    run: () => initiateDeviceAuthorization(configWith(async () => json(deviceBody({ device_code: undefined })))),
+    run: () => initiateDeviceAuthorization(configFor(async () => json(deviceBody({ device_code: undefined })))),
   },
   {
     code: 'OAUTH_INVALID_RESPONSE',
     situation: 'expires_in missing',
     openidClient: true,
-    run: () => initiateDeviceAuthorization(configWith(async () => json(deviceBody({ expires_in: undefined })))),
+    run: () => initiateDeviceAuthorization(configFor(async () => json(deviceBody({ expires_in: undefined })))),
   },
   {
     code: 'OAUTH_HTTP_REQUEST_FORBIDDEN',
     situation: 'an http: endpoint without the opt-in',
     openidClient: true,
-    run: () => initiateDeviceAuthorization(configWith(async () => json(deviceBody()), { ...metadata, device_authorization_endpoint: 'http://as.example.test/da' })),
+    run: () => initiateDeviceAuthorization(configFor(async () => json(deviceBody()), { ...METADATA, device_authorization_endpoint: 'http://as.example.test/da' })),
   },
   {
     code: 'OAUTH_REQUEST_PROTOCOL_FORBIDDEN',
     situation: 'an endpoint that is neither http nor https',
     openidClient: true,
-    run: () => initiateDeviceAuthorization(configWith(async () => json(deviceBody()), { ...metadata, device_authorization_endpoint: 'ftp://as.example.test/da' })),
+    run: () => initiateDeviceAuthorization(configFor(async () => json(deviceBody()), { ...METADATA, device_authorization_endpoint: 'ftp://as.example.test/da' })),
   },
   {
     code: 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED',
@@ -280,14 +268,14 @@ const CASES: CodeCase[] = [
     openidClient: true,
     run: () =>
       discovery(new URL(ISSUER), CLIENT_ID, undefined, None(), {
-        [customFetch]: async () => json({ ...metadata, issuer: 'https://other.example.test' }),
+        [customFetch]: async () => json({ ...METADATA, issuer: 'https://other.example.test' }),
       }),
   },
   {
     code: 'OAUTH_MISSING_SERVER_METADATA',
     situation: 'no device_authorization_endpoint in the metadata',
     openidClient: true,
-    run: () => initiateDeviceAuthorization(configWith(async () => json(deviceBody()), { issuer: ISSUER, token_endpoint: `${ISSUER}/token` })),
+    run: () => initiateDeviceAuthorization(configFor(async () => json(deviceBody()), { issuer: ISSUER, token_endpoint: `${ISSUER}/token` })),
   },
   {
     code: 'OAUTH_UNSUPPORTED_OPERATION',
@@ -295,7 +283,7 @@ const CASES: CodeCase[] = [
     openidClient: true,
     run: () => {
       const device = { device_code: 'dc', user_code: 'U', verification_uri: `${ISSUER}/device`, expires_in: 600 };
-      return pollDeviceAuthorizationGrant(configWith(hang), device, undefined, { DPoP: {} });
+      return pollDeviceAuthorizationGrant(configFor(hangingFetch), device, undefined, { DPoP: {} });
     },
   },
   // New situations, new OAUTH_* codes.
@@ -303,31 +291,31 @@ const CASES: CodeCase[] = [
     code: 'OAUTH_NETWORK_ERROR',
     situation: 'fetch rejects (network failure)',
     openidClient: false,
-    run: () => initiateDeviceAuthorization(configWith(() => Promise.reject(new TypeError('fetch failed')))),
+    run: () => initiateDeviceAuthorization(configFor(() => Promise.reject(new TypeError('fetch failed')))),
   },
   {
     code: 'OAUTH_RESPONSE_TOO_LARGE',
     situation: 'a body over the 1 MiB cap',
     openidClient: false,
-    run: () => initiateDeviceAuthorization(configWith(async () => new Response('x', { headers: { 'content-length': String(2 ** 21) } }))),
+    run: () => initiateDeviceAuthorization(configFor(async () => new Response('x', { headers: { 'content-length': String(2 ** 21) } }))),
   },
   {
     code: 'OAUTH_INVALID_SERVER_METADATA',
     situation: 'an endpoint in the metadata that is not an absolute URL',
     openidClient: false,
-    run: () => initiateDeviceAuthorization(configWith(async () => json(deviceBody()), { ...metadata, device_authorization_endpoint: '/relative' })),
+    run: () => initiateDeviceAuthorization(configFor(async () => json(deviceBody()), { ...METADATA, device_authorization_endpoint: '/relative' })),
   },
   {
     code: 'OAUTH_INSECURE_VERIFICATION_URI',
     situation: 'an http verification_uri',
     openidClient: false,
-    run: () => initiateDeviceAuthorization(configWith(async () => json(deviceBody({ verification_uri: 'http://as.example.test/device' })))),
+    run: () => initiateDeviceAuthorization(configFor(async () => json(deviceBody({ verification_uri: 'http://as.example.test/device' })))),
   },
   {
     code: 'OAUTH_INVALID_VERIFICATION_URI',
     situation: 'a javascript: verification_uri',
     openidClient: false,
-    run: () => initiateDeviceAuthorization(configWith(async () => json(deviceBody({ verification_uri: 'javascript:alert(1)' })))),
+    run: () => initiateDeviceAuthorization(configFor(async () => json(deviceBody({ verification_uri: 'javascript:alert(1)' })))),
   },
   {
     code: 'OAUTH_TIMEOUT',
@@ -336,7 +324,7 @@ const CASES: CodeCase[] = [
     run: () => {
       const clock = createFakeClock({ autoAdvance: true });
       const device = { device_code: 'dc', user_code: 'U', verification_uri: `${ISSUER}/device`, expires_in: 3, interval: 1 };
-      const config = configWith(async () => json({ error: 'authorization_pending' }, 400));
+      const config = configFor(async () => json({ error: 'authorization_pending' }, 400));
       return pollDeviceAuthorizationGrant(config, device, undefined, { now: clock.now, sleep: clock.sleep });
     },
   },
@@ -378,7 +366,7 @@ test('dg:compat:error-codes local expiry is OAUTH_TIMEOUT with error expired_tok
   assert.equal(expired.error, 'expired_token');
 
   const reason = new DOMException('timed out', 'TimeoutError');
-  const timedOut = await initiateDeviceAuthorization(configWith(hang), undefined, { signal: AbortSignal.abort(reason) }).catch((e: unknown) => e);
+  const timedOut = await initiateDeviceAuthorization(configFor(hangingFetch), undefined, { signal: AbortSignal.abort(reason) }).catch((e: unknown) => e);
   assert.ok(timedOut instanceof ClientError);
   assert.equal(timedOut.code, 'OAUTH_TIMEOUT');
   assert.equal(timedOut.cause, reason);

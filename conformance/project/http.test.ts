@@ -7,7 +7,6 @@ import { getEventListeners } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { mock, test } from 'node:test';
 import {
-  ClientError,
   Configuration,
   None,
   allowInsecureRequests,
@@ -24,6 +23,7 @@ import { listen } from '../server/listen.js';
 import { createFakeClock } from '../support/fake-clock.js';
 import { CLIENT_ID, ISSUER, deviceBody, json, scriptedFetch } from '../support/harness.js';
 import { assertCode, rejection } from '../support/security-side.js';
+import { neverSettles, untilAborted } from '../support/never-answers.js';
 
 /** Slack allowed on real-time lower bounds, ms. */
 const TOLERANCE_MS = 100;
@@ -51,16 +51,14 @@ const settings = (fetch: CustomFetch, extra: Partial<HttpSettings> = {}): HttpSe
 const GET = { method: 'GET' as const, url: new URL(`${ISSUER}/x`), headers: { accept: 'application/json' } };
 
 /** A customFetch that never settles and ignores its signal entirely. */
-const deaf: CustomFetch = () => new Promise<Response>(() => {});
+const deaf: CustomFetch = neverSettles;
 
 /** A customFetch that settles only when its signal aborts, rejecting with the signal's reason (as fetch does). */
 function hanging(): CustomFetch & { signals: AbortSignal[] } {
   const signals: AbortSignal[] = [];
-  const fn = ((_url: string, init: CustomFetchOptions) => {
+  const fn = ((_url: string, init: CustomFetchOptions): Promise<Response> => {
     signals.push(init.signal);
-    return new Promise<Response>((_resolve, reject) => {
-      init.signal.addEventListener('abort', () => reject(init.signal.reason), { once: true });
-    });
+    return untilAborted(init.signal);
   }) as CustomFetch & { signals: AbortSignal[] };
   fn.signals = signals;
   return fn;
