@@ -76,7 +76,6 @@ function stalledBody(): { response: Response; cancelled: () => boolean } {
   return { response: new Response(stream, { headers: { 'content-type': 'application/json' } }), cancelled: () => cancelled };
 }
 
-
 // --- call shape and Accept ---------------------------------------------------------------
 
 test('dg:compat:customfetch-shape dg:tolerance:accept-json customFetch gets a string URL and a plain init: method, lower-case headers with accept, body, redirect manual, signal', async () => {
@@ -324,26 +323,7 @@ test('dg:compat:abort-codes dg:polling:abort-immediate aborting a poll that wait
   assert.equal(inFlight.signals[0]?.aborted, true);
 });
 
-// --- transport faults and what customFetch returns ----------------------------------------
-
-test('dg:compat:error-codes a network failure is OAUTH_NETWORK_ERROR with the fault as cause, never a raw TypeError', async () => {
-  const failure = new TypeError('fetch failed', { cause: new Error('ECONNREFUSED') });
-  const faults: Array<[string, CustomFetch, unknown]> = [
-    ['rejects with TypeError', () => Promise.reject(failure), failure],
-    ['throws synchronously', () => {
-      throw failure;
-    }, failure],
-    ['rejects with a non-Error', () => Promise.reject('boom'), 'boom'],
-  ];
-  for (const [what, fetch, cause] of faults) {
-    const error = await rejection(initiateDeviceAuthorization(configFor(fetch)));
-    assertCode(error, 'OAUTH_NETWORK_ERROR', what);
-    assert.equal(error.cause, cause, what);
-    assert.ok(!(error instanceof TypeError));
-    const discovered = await rejection(discovery(new URL(ISSUER), CLIENT_ID, undefined, None(), { [customFetch]: fetch }));
-    assertCode(discovered, 'OAUTH_NETWORK_ERROR', `discovery ${what}`);
-  }
-});
+// --- what customFetch returns ---------------------------------------------------------------
 
 test('dg:compat:customfetch-shape a customFetch that resolves to something other than a Response gives a typed error', async () => {
   for (const value of [undefined, null, {}, { status: 200, headers: new Headers(), text: async () => '{}' }, 'text', new Request(`${ISSUER}/x`)]) {

@@ -1,9 +1,11 @@
 // RFC 8628 §3.5 through the polling driver over a scripted token endpoint (fake clock): pending,
-// slow_down, every other error code and expired_token as they arrive on the wire.
+// slow_down, every other error code and expired_token as they arrive on the wire, and a raised
+// interval that survives an abort and a new poll of the same response.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ResponseBodyError, WWWAuthenticateChallengeError } from '../../lib/index.js';
-import { json } from '../support/harness.js';
+import { ResponseBodyError, WWWAuthenticateChallengeError, initiateDeviceAuthorization, pollDeviceAuthorizationGrant } from '../../lib/index.js';
+import { createFakeClock } from '../support/fake-clock.js';
+import { json, deviceBody, scriptedConfig, isCode } from '../support/harness.js';
 import { gaps, initiate, oauthError, pending, raw, run, script, slowDown, tokenResponse, flow } from '../support/polling-side.js';
 
 const S = 1000;
@@ -86,4 +88,33 @@ test('rfc8628:3.5:expired-token-restart after expired_token the caller can start
   assert.equal(s.deviceCalls, 2);
   const result = await run(s, second);
   assert.equal(result.token?.access_token, 'at-secret-0001');
+});
+
+test('rfc8628:3.5:slow-down dg:polling:repoll-resumes polling the same response again after an abort keeps the raised interval and never polls early', async () => {
+  const times: number[] = [];
+  const clock = createFakeClock({ autoAdvance: true });
+  const answers = [json({ error: 'slow_down' }, 400), json({ error: 'authorization_pending' }, 400), json({ access_token: 'at', token_type: 'Bearer' })];
+  const { config } = scriptedConfig((url) => {
+    if (!url.endsWith('/token')) return json(deviceBody());
+    times.push(clock.now());
+    return answers.shift() ?? json({ error: 'invalid_grant' }, 400);
+  });
+  const device = await initiateDeviceAuthorization(config, undefined, { now: clock.now });
+  const controller = new AbortController();
+  await assert.rejects(
+    pollDeviceAuthorizationGrant(config, device, undefined, {
+      now: clock.now,
+      sleep: clock.sleep,
+      signal: controller.signal,
+      onPoll: (event) => {
+        if (event.lastOutcome === 'slow_down') controller.abort();
+      },
+    }),
+    isCode('OAUTH_ABORT'),
+  );
+  const token = await pollDeviceAuthorizationGrant(config, device, undefined, { now: clock.now, sleep: clock.sleep });
+  assert.equal(token.access_token, 'at');
+  assert.equal(times.length, 3);
+  assert.ok(times[1]! - times[0]! >= 10 * S, `after slow_down the interval is 10 s, got ${times[1]! - times[0]!}`);
+  assert.ok(times[2]! - times[1]! >= 10 * S, 'and it stays raised');
 });

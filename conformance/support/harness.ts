@@ -120,6 +120,11 @@ export function scriptedConfig(
   return { config: configFor(fetch, METADATA, auth), fetch };
 }
 
+/** An `assert.rejects` predicate: an error whose `code` is `code` (a ClientError's or an argument error's). */
+export function isCode(code: string): (error: unknown) => boolean {
+  return (error) => (error as { code?: unknown }).code === code;
+}
+
 /** A JSON response, as a server would send it. */
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });

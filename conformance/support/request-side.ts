@@ -13,7 +13,7 @@ import {
 import { createAuthorizationServer } from '../server/authorization-server.js';
 import { listen, type Listening } from '../server/listen.js';
 import type { AuthorizationServer, AuthorizationServerOptions, RecordedRequest } from '../server/types.js';
-import { DEVICE_CODE_PREFIX, configFor, registeredClient, type AuthKind } from './harness.js';
+import { DEVICE_CODE_PREFIX, configFor, registeredClient, scriptedConfig, type AuthKind } from './harness.js';
 
 /** Real-time polling interval of the loopback flows, seconds (the brief allows at most 0.2). */
 export const LOOPBACK_INTERVAL = 0.1;
@@ -63,6 +63,13 @@ export async function loopbackFlow(
     },
   });
   return { device, token };
+}
+
+/** initiateDeviceAuthorization against one scripted answer (over http when `insecure`). */
+export async function answer(response: () => Response, insecure = false): Promise<DeviceAuthorizationResponse> {
+  const { config } = scriptedConfig(response);
+  if (insecure) allowInsecureRequests(config);
+  return initiateDeviceAuthorization(config);
 }
 
 /** Requests the server recorded at one endpoint. */

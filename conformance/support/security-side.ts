@@ -1,6 +1,7 @@
-// Helpers for the security tests: hand-made device responses, a poll that must fail, the spellings in which a secret can travel, and a check that none of them appears
-// anywhere a caller could see an error (message, toString, JSON, stack, the OAuth members, the
-// cause chain, util.inspect).
+// Helpers for the security tests: hand-made device responses, a poll that must fail, the
+// spellings in which a secret can travel, and a check that none of them appears anywhere a caller
+// could see an error (message, toString, JSON, stack, the OAuth members, the cause chain,
+// util.inspect).
 import { inspect } from 'node:util';
 import assert from 'node:assert/strict';
 import { ClientError, formEncode, type Configuration, type DeviceAuthorizationResponse } from '../../lib/index.js';
