@@ -7,7 +7,6 @@ import { ClientError, Configuration, ResponseBodyError, customFetch } from '../.
 import { CLIENT_SECRET, json } from '../support/harness.js';
 import {
   DEVICE_CODE,
-  errorText,
   gaps,
   initiate,
   oauthError,
@@ -20,7 +19,7 @@ import {
   flow,
   typed,
 } from '../support/polling-side.js';
-import { spellings } from '../support/security-side.js';
+import { errorText, spellings } from '../support/security-side.js';
 
 const S = 1000;
 

@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import { ClientError } from '../../lib/index.js';
 import type { FakeClock } from '../support/fake-clock.js';
 import { json } from '../support/harness.js';
-import { T0, errorText, gaps, initiate, pending, raw, run, script, slowDown, tokenResponse, type TokenReply, flow } from '../support/polling-side.js';
+import { T0, gaps, initiate, pending, raw, run, script, slowDown, tokenResponse, type TokenReply, flow } from '../support/polling-side.js';
+import { errorText } from '../support/security-side.js';
 
 const S = 1000;
 const MAX_TIMER = 2 ** 31 - 1;

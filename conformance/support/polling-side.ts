@@ -1,7 +1,7 @@
 // Helpers for the polling-side conformance tests (RFC 8628 §3.5, the polling machine and driver,
 // ID tokens, resume, end-to-end runs): a scripted token endpoint on a fake clock that records when
 // every request arrived, a runner that records every sleep, onPoll event and onState state, reply
-// builders, unsigned-but-well-formed JWTs, and a check that no secret leaks through an error.
+// builders, and unsigned-but-well-formed JWTs.
 import {
   Configuration,
   initiateDeviceAuthorization,
@@ -230,22 +230,4 @@ export function jwt(claims: Record<string, unknown>, header: Record<string, unkn
 export function goodClaims(nowMs: number, clientId = CLIENT_ID, issuer = ISSUER): Record<string, unknown> {
   const now = Math.floor(nowMs / 1000);
   return { iss: issuer, sub: 'user-1', aud: clientId, exp: now + 3600, iat: now };
-}
-
-// ---- secrets ------------------------------------------------------------------------------
-
-/** Everything an error shows: message, toString, JSON, and the OAuth members and parsed cause. */
-export function errorText(error: unknown): string {
-  const e = error as Record<string, unknown> & Error;
-  const parts = [String(e?.message), String(error), JSON.stringify(error)];
-  for (const key of ['error', 'error_description', 'error_uri']) if (typeof e?.[key] === 'string') parts.push(e[key] as string);
-  const cause = (e as { cause?: unknown })?.cause;
-  if (cause !== undefined && !(cause instanceof Response)) {
-    try {
-      parts.push(JSON.stringify(cause) ?? '', String(cause));
-    } catch {
-      parts.push(String(cause));
-    }
-  }
-  return parts.join('\n');
 }

@@ -66,6 +66,13 @@ export function visibleTexts(error: unknown, depth = 0): Array<[string, string]>
   return texts;
 }
 
+/** Every visible text of `error` (see {@link visibleTexts}) in one string, to search for a secret. */
+export function errorText(error: unknown): string {
+  return visibleTexts(error)
+    .map(([, text]) => text)
+    .join('\n');
+}
+
 /** `where: spelling` for every secret spelling found in a visible text of `error`. */
 export function leaks(error: unknown, secrets: readonly string[]): string[] {
   const found: string[] = [];
