@@ -61,3 +61,4 @@ export {
   type TokenOutcome,
 } from './oauth/token-response.ts';
 export type { TokenEndpointResponseHelpers } from './oauth/token-result.ts';
+export { profiles, type Profile, type ProfileFetch, type ProfileName } from './profiles.ts';

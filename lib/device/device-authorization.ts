@@ -11,6 +11,7 @@ import { ClientError, ResponseBodyError } from '../errors.ts';
 import { isJsonMediaType, optionalSeconds, optionalString, parseJsonObject, requireString, type JsonObject } from '../http/json.ts';
 import { errorFromResponse, readOAuthError } from '../oauth/oauth-error.ts';
 import { requestParameters, type RequestParameters } from '../oauth/parameters.ts';
+import { profileHint } from '../oauth/profile-hint.ts';
 import { postForm, type PostResult } from '../oauth/request.ts';
 
 /**
@@ -76,6 +77,16 @@ function checkVerificationUri(name: string, value: string, allowInsecure: boolea
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.2
  */
 export function validateDeviceAuthorizationResponse(body: JsonObject, allowInsecure: boolean): DeviceAuthorizationResponse {
+  try {
+    return validated(body, allowInsecure);
+  } catch (error) {
+    // dg:profiles:hint: a known provider's member names the profile that translates it.
+    (error as ClientError).message += profileHint(body);
+    throw error;
+  }
+}
+
+function validated(body: JsonObject, allowInsecure: boolean): DeviceAuthorizationResponse {
   // RFC 8628 §3.2: device_code, user_code, verification_uri and expires_in are REQUIRED.
   requireString(body, 'device_code');
   requireString(body, 'user_code');

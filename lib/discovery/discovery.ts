@@ -14,6 +14,7 @@ import { customFetch, send, type CustomFetch, type HttpResponse } from '../http/
 import { isJsonMediaType, parseJsonObject, type JsonObject } from '../http/json.ts';
 import type { ClientMetadata, ServerMetadata } from '../oauth/metadata.ts';
 import { errorFromResponse } from '../oauth/oauth-error.ts';
+import { profileHint } from '../oauth/profile-hint.ts';
 
 /**
  * Options of {@link discovery}, as openid-client v6 names them, plus `insertThenAppend`.
@@ -113,7 +114,8 @@ function checkMetadata(metadata: JsonObject, expectedIssuers: URL[]): ServerMeta
   // RFC 8414 §3.3: the issuer must be the one the URL was built from; compared by URL href, as openid-client does.
   const href = URL.canParse(issuer) ? new URL(issuer).href : undefined;
   if (!expectedIssuers.some((expected) => expected.href === href)) {
-    throw new ClientError('"issuer" property does not match the expected value', { code: 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' });
+    // dg:profiles:hint: Entra v1 names sts.windows.net, not the URL it serves from.
+    throw new ClientError(`"issuer" property does not match the expected value${profileHint(metadata)}`, { code: 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' });
   }
   // RFC 8414 §2: token_endpoint is REQUIRED; RFC 8628 §4: device_authorization_endpoint, when present, is a URL.
   for (const name of ['token_endpoint', 'device_authorization_endpoint']) {

@@ -14,6 +14,7 @@ import {
 } from '../errors.ts';
 import type { HttpResponse } from '../http/http.ts';
 import { parseJsonObject, type JsonObject } from '../http/json.ts';
+import { profileHint } from './profile-hint.ts';
 import { redact, redactDeep } from './redact.ts';
 import { parseWWWAuthenticate } from './www-authenticate.ts';
 
@@ -74,7 +75,14 @@ export function errorFromResponse(
     if (challenges.length > 0) return new WWWAuthenticateChallengeError(challenges, response, body);
   }
   if (body !== undefined) return new ResponseBodyError(body, response);
-  return new ClientError(`unexpected HTTP response status code ${response.status}`, {
+  let hint = '';
+  try {
+    // dg:profiles:hint: an error body in a known provider's own format names the profile.
+    hint = profileHint(parseJsonObject(http.text));
+  } catch {
+    // not JSON: no hint
+  }
+  return new ClientError(`unexpected HTTP response status code ${response.status}${hint}`, {
     code: 'OAUTH_RESPONSE_IS_NOT_CONFORM',
     cause: response,
   });
