@@ -76,6 +76,8 @@ for (const fixture of fixtures) {
       assert.ok(polls.length >= 1, 'the flow reached the token endpoint');
       // Every request the profile sent is one the provider accepts: the fixture's `rejected` never answered.
       assert.ok(server.requests.filter((r) => r.kind !== 'discovery').every((r) => r.kind !== 'unknown'));
+      // RFC 8628 §3.5: a denial or an expiry ends polling at once (so Auth0's later invalid_grant is never met).
+      if (scenario === 'deny' || scenario === 'expire') assert.equal(polls.length, 2, 'no poll after the terminal answer');
       if (scenario === 'slow_down') {
         const times = polls.map((r) => r.time);
         const base = Number((fixture.device.response.body as Record<string, unknown>)['interval'] ?? 5);

@@ -113,6 +113,23 @@ test('dg:profiles:translate-only what a profile cannot read passes through for t
   assert.ok((await passed.arrayBuffer()).byteLength > MAX_RESPONSE_BYTES);
 });
 
+test('dg:profiles:translate-only a body that never ends stops being read when the request is aborted (the core\'s timeout or the caller\'s signal)', async () => {
+  const controller = new AbortController();
+  const endless = new Response(new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('{"verification_url":')); } }), { status: 200 });
+  const inner: CustomFetch = async () => endless;
+  const pending = (profiles.google.fetch as NonNullable<Profile['fetch']>)(inner)('https://provider.example/', { method: 'POST', headers: { ...FORM }, body: 'client_id=c', redirect: 'manual', signal: controller.signal });
+  controller.abort();
+  const response = await pending;
+  assert.equal(await response.text(), '', 'aborted before the read began: nothing is read, and the answer settles for the core (which gave up) to drop');
+  // The same body, aborted while the profile is reading it.
+  const later = new AbortController();
+  const slow = new Response(new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('{')); } }), { status: 200 });
+  const reading = (profiles.google.fetch as NonNullable<Profile['fetch']>)(async () => slow)('https://provider.example/', { method: 'POST', headers: { ...FORM }, body: 'client_id=c', redirect: 'manual', signal: later.signal });
+  await new Promise((resolve) => setImmediate(resolve));
+  later.abort();
+  assert.equal(await (await reading).text(), '{');
+});
+
 test('dg:profiles:export the profiles object is exported from the package and from device-grant/profiles, with the ten providers; auth0, keycloak and okta are empty', () => {
   assert.equal(subpath.profiles, profiles);
   assert.deepEqual(Object.keys(profiles), ['github', 'google', 'entra-v2', 'entra-v1', 'auth0', 'keycloak', 'okta', 'aws-sso', 'salesforce', 'twitch']);

@@ -41,7 +41,11 @@ export interface Profile {
   readonly metadata?: (issuer: URL) => ServerMetadata;
 }
 
-/** A request as a profile sees it: the form the library built, and whether it is a token poll. */
+/**
+ * A request as a profile sees it: the form the library built, and whether it is a token poll.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.4
+ */
 export interface WireRequest {
   readonly form: URLSearchParams;
   /** True for the device access token request (RFC 8628 §3.4), false for the device authorization request. */
@@ -67,20 +71,25 @@ function isResponse(value: unknown): value is Response {
 }
 
 /** Reads at most MAX_RESPONSE_BYTES + 1 bytes: an oversized body goes on as it came, for the core to refuse. */
-async function readBody(response: Response): Promise<{ bytes: Uint8Array<ArrayBuffer>; complete: boolean }> {
+async function readBody(response: Response, signal: AbortSignal): Promise<{ bytes: Uint8Array<ArrayBuffer>; complete: boolean }> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = response.body!.getReader();
+  // The core gives up on a request at its timeout or abort; a body that ignores the signal stops here too.
+  const stop = (): void => void reader.cancel().catch(() => {});
+  if (signal.aborted) stop();
+  else signal.addEventListener('abort', stop, { once: true });
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     chunks.push(value);
     size += value.byteLength;
     if (size > MAX_RESPONSE_BYTES) {
-      void reader.cancel().catch(() => {});
+      stop();
       break;
     }
   }
+  signal.removeEventListener('abort', stop);
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {
@@ -99,10 +108,10 @@ function parseObject(bytes: Uint8Array): Record<string, unknown> | undefined {
   }
 }
 
-async function translateResponse(response: Response, translation: Translation, request: WireRequest): Promise<Response> {
+async function translateResponse(response: Response, translation: Translation, request: WireRequest, signal: AbortSignal): Promise<Response> {
   // A redirect, an empty body or an informational status is the core's to judge, untouched.
   if (response.status < 200 || (response.status >= 300 && response.status < 400) || response.body === null) return response;
-  const { bytes, complete } = await readBody(response);
+  const { bytes, complete } = await readBody(response, signal);
   const original = complete ? parseObject(bytes) : undefined;
   const headers = new Headers(response.headers);
   headers.delete('content-length');
@@ -138,7 +147,7 @@ export function translating(translation: Translation): ProfileFetch {
     const request: WireRequest = { form, poll: form.get('grant_type') === DEVICE_GRANT };
     const response = await inner(url, translateRequest(options, translation, request));
     // A fetch that resolved to something else is the core's to refuse.
-    return isResponse(response) ? translateResponse(response, translation, request) : response;
+    return isResponse(response) ? translateResponse(response, translation, request, options.signal) : response;
   };
 }
 
