@@ -3,9 +3,13 @@
 // profile does not understand (a GET, a redirect, an empty or oversized body, text that is not
 // JSON, a fetch that returns no Response) passes through for the core to judge.
 import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import {
   Configuration,
+  ResponseBodyError,
+  initiateDeviceAuthorization,
+  pollDeviceAuthorizationGrant,
   MAX_RESPONSE_BYTES,
   None,
   customFetch,
@@ -16,6 +20,9 @@ import {
 } from '../../lib/index.js';
 import * as subpath from '../../lib/profiles.js';
 import { classify } from '../support/discovery-side.js';
+import { createFakeClock } from '../support/fake-clock.js';
+import { CLIENT_SECRET, json, scriptedConfig } from '../support/harness.js';
+import { leaks } from '../support/security-side.js';
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 const FORM = { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' };
@@ -240,4 +247,38 @@ test('dg:profiles:twitch scopes on the wire; {status, message} becomes an error 
   const token = await through(profiles.twitch, poll, jsonReply(200, { access_token: 'a', token_type: 'bearer', scope: ['a', 'b'] }));
   assert.equal(((await (token.response as Response).json()) as Record<string, unknown>)['scope'], 'a b');
   assert.equal(profiles.twitch.metadata?.(new URL('https://id.twitch.tv/oauth2')).token_endpoint, 'https://id.twitch.tv/oauth2/token');
+});
+
+test('dg:profiles:translate-only dg:security:echoed-secret-redaction secrets a provider echoes in an error stay redacted through every profile (the device code goes out as `code` or `deviceCode` but is the same secret)', async () => {
+  const deviceCode = 'dc-secret+/=value';
+  for (const [name, profile] of translatingProfiles) {
+    const echo = `no grant for ${deviceCode} and ${CLIENT_SECRET}`;
+    const { config } = scriptedConfig((url) =>
+      url.endsWith('/device_authorization')
+        ? json({ device_code: deviceCode, user_code: 'U', verification_uri: 'https://as.example.test/device', expires_in: 60, interval: 1 })
+        : json(name === 'twitch' ? { status: 400, message: echo } : { error: 'access_denied', error_description: echo }, 400),
+      'post',
+    );
+    for (const install of profile.execute ?? []) install(config);
+    const clock = createFakeClock({ autoAdvance: true });
+    const device = await initiateDeviceAuthorization(config, undefined, { now: clock.now });
+    const error = await pollDeviceAuthorizationGrant(config, device, undefined, { now: clock.now, sleep: clock.sleep }).catch((e: unknown) => e);
+    assert.ok(error instanceof ResponseBodyError, `${name}: ${String(error)}`);
+    assert.deepEqual(leaks(error, [deviceCode, CLIENT_SECRET]), [], name);
+  }
+});
+
+test('dg:profiles:export the profiles can be dropped by a bundler: the package has no side effects and every profile is built by a call marked pure', async () => {
+  const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { sideEffects: unknown; exports: Record<string, unknown> };
+  assert.equal(pkg.sideEffects, false);
+  assert.ok(pkg.exports['./profiles'] !== undefined);
+  const dir = new URL('../../lib/profiles/', import.meta.url);
+  let checked = 0;
+  for (const file of (await readdir(dir)).filter((f) => f.endsWith('.js'))) {
+    const code = await readFile(new URL(file, dir), 'utf8');
+    const calls = (code.match(/^export const \w+ = [^\n]*/gm) ?? []).filter((line) => line.includes('('));
+    for (const line of calls) assert.match(line, /= \/\* @__PURE__ \*\/ translatingProfile\(/, `${file}: ${line}`);
+    checked += calls.length;
+  }
+  assert.equal(checked, 7, 'the seven translating profiles were checked');
 });
