@@ -25,7 +25,8 @@ Signs in with the OAuth 2.0 Device Authorization Grant (RFC 8628): shows a code 
 (and a QR code) to open on another device, waits while you approve there, then prints the token.
 
 Options:
-  --issuer URL          Authorization server issuer; its metadata is discovered (required)
+  --issuer URL          Authorization server issuer; its metadata is discovered (required,
+                        unless the --profile knows it)
   --client-id ID        Client identifier (required)
   --client-secret S     Client secret; prefer the ${SECRET_ENV} environment variable
   --auth METHOD         Client authentication: none, basic or post
