@@ -57,3 +57,4 @@ export { DEVICE_CODE_GRANT_TYPE, deviceAccessTokenParameters } from './device/to
 export { validateTokenResponse, type TokenEndpointResponse } from './oauth/token-response.ts';
 export { classifyRequestFailure, classifyTokenResponse, type ClassifyOptions } from './device/token-outcome.ts';
 export type { TokenEndpointResponseHelpers } from './oauth/token-result.ts';
+export { profiles, type Profile, type ProfileFetch, type ProfileName } from './profiles.ts';

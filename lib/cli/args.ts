@@ -6,6 +6,7 @@
  * @module
  */
 
+import { profiles, type ProfileName } from '../profiles/profiles.ts';
 import { SECRET_ENV } from './usage.ts';
 
 /**
@@ -35,6 +36,8 @@ export interface CliOptions {
   /** `undefined`: show a QR code only when stderr is a terminal. */
   qr?: boolean;
   algorithm: 'oidc' | 'oauth2';
+  /** A provider profile (`--profile`), applied to every request. */
+  profile?: ProfileName;
 }
 
 /**
@@ -53,7 +56,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-const VALUED = new Set(['--issuer', '--client-id', '--client-secret', '--auth', '--scope', '--resource', '--timeout', '--algorithm']);
+const VALUED = new Set(['--issuer', '--client-id', '--client-secret', '--auth', '--scope', '--resource', '--timeout', '--algorithm', '--profile']);
 const SWITCHES = new Set(['--json', '--insecure', '--qr', '--no-qr', '--help', '-h', '--version']);
 // Same rule as the library for numbers from the wire: no "", "1e3" or "5abc".
 const SECONDS = /^\d+(\.\d+)?$/;
@@ -106,7 +109,9 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     if (given.length > 1) throw new UsageError(`${flag} may be given only once`);
     return given[0];
   };
-  const issuer = issuerUrl(single('--issuer'));
+  // dg:profiles:cli: a profile that knows its provider's issuer makes --issuer optional.
+  const profile = oneOf('--profile', single('--profile'), Object.keys(profiles) as ProfileName[]);
+  const issuer = issuerUrl(single('--issuer') ?? (profile === undefined ? undefined : profiles[profile].issuer));
   const clientId = single('--client-id');
   if (clientId === undefined || clientId === '') throw new UsageError('--client-id is required');
   const timeout = single('--timeout');
@@ -129,6 +134,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   };
   // --auth none never sends a secret, even one left in the environment.
   if (auth !== 'none') options.clientSecret = secret as string;
+  if (profile !== undefined) options.profile = profile;
   const scope = single('--scope');
   if (scope !== undefined) options.scope = scope;
   if (timeout !== undefined) options.timeout = Number(timeout);

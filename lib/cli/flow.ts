@@ -10,6 +10,7 @@
 import {
   ClientSecretBasic,
   ClientSecretPost,
+  Configuration,
   None,
   allowInsecureRequests,
   customFetch,
@@ -17,9 +18,9 @@ import {
   initiateDeviceAuthorization,
   pollDeviceAuthorizationGrant,
   type ClientAuth,
-  type Configuration,
   type DiscoveryRequestOptions,
 } from '../index.ts';
+import { profiles } from '../profiles/profiles.ts';
 import type { CliOptions } from './args.ts';
 import { timerSleep } from '../http/timers.ts';
 import { createCountdown, type Countdown } from './countdown.ts';
@@ -32,12 +33,18 @@ function clientAuth(options: CliOptions): ClientAuth {
   return options.auth === 'post' ? ClientSecretPost(options.clientSecret) : None();
 }
 
-function discover(options: CliOptions, io: CliIO, signal: AbortSignal): Promise<Configuration> {
-  const settings: DiscoveryRequestOptions = {
-    algorithm: options.algorithm,
-    execute: options.insecure ? [allowInsecureRequests] : [],
-    signal,
-  };
+async function discover(options: CliOptions, io: CliIO, signal: AbortSignal): Promise<Configuration> {
+  const profile = options.profile === undefined ? {} : profiles[options.profile];
+  const execute = [...(options.insecure ? [allowInsecureRequests] : []), ...(profile.execute ?? [])];
+  if (profile.metadata !== undefined) {
+    // dg:profiles:cli: the profile knows the endpoints: no discovery.
+    const config = new Configuration(profile.metadata(options.issuer), options.clientId, options.clientSecret, clientAuth(options));
+    if (options.timeout !== undefined) config.timeout = options.timeout;
+    config[customFetch] = io.fetch;
+    for (const fn of execute) fn(config);
+    return config;
+  }
+  const settings: DiscoveryRequestOptions = { algorithm: options.algorithm, execute, signal };
   if (options.timeout !== undefined) settings.timeout = options.timeout;
   if (io.fetch !== undefined) settings[customFetch] = io.fetch;
   return discovery(options.issuer, options.clientId, options.clientSecret, clientAuth(options), settings);
@@ -70,7 +77,8 @@ export async function signIn(options: CliOptions, io: CliIO, signal: AbortSignal
     const device = await initiateDeviceAuthorization(config, parameters, { signal, now });
     io.stderr.write(instructions(device, qrStyle(options, io)));
     countdown = createCountdown(io.stderr, now, io.sleep ?? timerSleep);
-    const token = await pollDeviceAuthorizationGrant(config, device, undefined, {
+    // dg:profiles:cli: the providers that need a profile want scope and resource on the polls too.
+    const token = await pollDeviceAuthorizationGrant(config, device, options.profile === undefined ? undefined : parameters, {
       signal,
       now,
       sleep: countdown.sleep,

@@ -9,8 +9,9 @@
 import { endpoint, requestContext, type Configuration } from '../oauth/configuration.ts';
 import { ClientError, ResponseBodyError } from '../errors.ts';
 import { isJsonMediaType, optionalSeconds, optionalString, parseJsonObject, requireString, type JsonObject } from '../http/json.ts';
-import { errorFromResponse, readOAuthError, tryReadOAuthError } from '../oauth/oauth-error.ts';
+import { errorFromBody, readOAuthError } from '../oauth/oauth-error.ts';
 import { requestParameters, type RequestParameters } from '../oauth/parameters.ts';
+import { profileHint } from '../oauth/profile-hint.ts';
 import { postForm, type PostResult } from '../oauth/request.ts';
 
 /**
@@ -76,6 +77,16 @@ function checkVerificationUri(name: string, value: string, allowInsecure: boolea
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.2
  */
 export function validateDeviceAuthorizationResponse(body: JsonObject, allowInsecure: boolean): DeviceAuthorizationResponse {
+  try {
+    return validated(body, allowInsecure);
+  } catch (error) {
+    // dg:profiles:hint: a known provider's member names the profile that translates it.
+    (error as ClientError).message += profileHint(body);
+    throw error;
+  }
+}
+
+function validated(body: JsonObject, allowInsecure: boolean): DeviceAuthorizationResponse {
   // RFC 8628 §3.2: device_code, user_code, verification_uri and expires_in are REQUIRED.
   requireString(body, 'device_code');
   requireString(body, 'user_code');
@@ -95,7 +106,7 @@ export function validateDeviceAuthorizationResponse(body: JsonObject, allowInsec
 
 function readResponse({ http, secrets }: PostResult, allowInsecure: boolean): DeviceAuthorizationResponse {
   // RFC 8628 §3.2: errors use the RFC 6749 §5.2 format.
-  if (http.response.status !== 200) throw errorFromResponse(http, secrets, tryReadOAuthError(http, secrets));
+  if (http.response.status !== 200) throw errorFromBody(http, secrets);
   if (!isJsonMediaType(http.response.headers)) {
     throw new ClientError('response content-type must be application/json', { code: 'OAUTH_RESPONSE_IS_NOT_JSON' });
   }

@@ -80,18 +80,19 @@ export function classifyTokenResponse(http: HttpResponse, secrets: readonly stri
   const retryAfter = parseRetryAfter(http.response.headers.get('retry-after'), http.receivedAt);
   const wait = retryAfter === undefined ? {} : { retryAfter };
   const body = jsonBody(http);
+  const json = body instanceof ClientError ? undefined : body;
   // The common answer, taken before any copying or redaction: RFC 8628 §3.5, keep polling.
-  if (!(body instanceof ClientError) && body['error'] === 'authorization_pending') return { kind: 'pending', ...wait };
+  if (json?.['error'] === 'authorization_pending') return { kind: 'pending', ...wait };
   // Read once (parsed and redacted), and handed on to errorFromResponse below.
-  const error = body instanceof ClientError ? undefined : readOAuthError(body, secrets);
+  const error = json === undefined ? undefined : readOAuthError(json, secrets);
   if (error !== undefined) {
     const outcome = byErrorCode(error, http, retryAfter);
     if (outcome.kind !== 'terminal' || (status !== 401 && !isTransientStatus(status))) return outcome;
   }
   if (isTransientStatus(status)) {
-    return { kind: 'transient', error: errorFromResponse(http, secrets, error), ...wait };
+    return { kind: 'transient', error: errorFromResponse(http, secrets, error, json), ...wait };
   }
-  if (status !== 200) return { kind: 'terminal', error: errorFromResponse(http, secrets, error) };
+  if (status !== 200) return { kind: 'terminal', error: errorFromResponse(http, secrets, error, json) };
   // A captive portal or a proxy page: not the server's answer, so try again.
   if (body instanceof ClientError) {
     return body.code === 'OAUTH_INVALID_RESPONSE' ? { kind: 'terminal', error: body } : { kind: 'transient', error: body, ...wait };

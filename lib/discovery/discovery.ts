@@ -13,7 +13,8 @@ import { ClientError, argumentError } from '../errors.ts';
 import { customFetch, send, type CustomFetch, type HttpResponse } from '../http/http.ts';
 import { isJsonMediaType, parseJsonObject, type JsonObject } from '../http/json.ts';
 import type { ClientMetadata, ServerMetadata } from '../oauth/metadata.ts';
-import { errorFromResponse, tryReadOAuthError } from '../oauth/oauth-error.ts';
+import { errorFromBody } from '../oauth/oauth-error.ts';
+import { profileHint } from '../oauth/profile-hint.ts';
 
 /**
  * Options of {@link discovery}, as openid-client v6 names them, plus `insertThenAppend`.
@@ -94,7 +95,7 @@ async function fetchMetadata(url: URL, insecure: boolean, options: DiscoveryRequ
     throw error; // an abort, a forbidden protocol, an oversized body: trying elsewhere would not help
   }
   // RFC 8414 §3.2: only a 200 with a JSON object is metadata.
-  if (http.response.status !== 200) return errorFromResponse(http, [], tryReadOAuthError(http, []));
+  if (http.response.status !== 200) return errorFromBody(http, []);
   if (!isJsonMediaType(http.response.headers)) {
     return new ClientError('response content-type must be application/json', { code: 'OAUTH_RESPONSE_IS_NOT_JSON' });
   }
@@ -113,7 +114,8 @@ function checkMetadata(metadata: JsonObject, expectedIssuers: URL[]): ServerMeta
   // RFC 8414 §3.3: the issuer must be the one the URL was built from; compared by URL href, as openid-client does.
   const href = URL.canParse(issuer) ? new URL(issuer).href : undefined;
   if (!expectedIssuers.some((expected) => expected.href === href)) {
-    throw new ClientError('"issuer" property does not match the expected value', { code: 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' });
+    // dg:profiles:hint: Entra v1 names sts.windows.net, not the URL it serves from.
+    throw new ClientError(`"issuer" property does not match the expected value${profileHint(metadata)}`, { code: 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' });
   }
   // RFC 8414 §2: token_endpoint is REQUIRED; RFC 8628 §4: device_authorization_endpoint, when present, is a URL.
   for (const name of ['token_endpoint', 'device_authorization_endpoint']) {

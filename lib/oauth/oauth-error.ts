@@ -14,6 +14,7 @@ import {
 } from '../errors.ts';
 import type { HttpResponse } from '../http/http.ts';
 import { parseJsonObject, type JsonObject } from '../http/json.ts';
+import { profileHint } from './profile-hint.ts';
 import { redact, redactDeep } from './redact.ts';
 import { parseWWWAuthenticate } from './www-authenticate.ts';
 
@@ -42,24 +43,27 @@ export function readOAuthError(body: JsonObject, sent: readonly string[]): OAuth
 }
 
 /**
- * Parses an RFC 6749 §5.2 error body, whatever the Content-Type; never throws.
+ * The error for a response that is not a success, its body parsed once here, whatever the
+ * Content-Type (dg:tolerance:token-body-json).
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
-export function tryReadOAuthError(http: HttpResponse, secrets: readonly string[]): OAuthErrorBody | undefined {
-  // dg:tolerance:token-body-json: an error body is read whatever its media type says.
+export function errorFromBody(http: HttpResponse, secrets: readonly string[]): Error {
+  let json: JsonObject | undefined;
   try {
-    return readOAuthError(parseJsonObject(http.text), secrets);
+    json = parseJsonObject(http.text);
   } catch {
-    return undefined;
+    json = undefined; // not JSON: the status alone speaks
   }
+  return errorFromResponse(http, secrets, json === undefined ? undefined : readOAuthError(json, secrets), json);
 }
 
 /**
  * The error for a response that is not a success: a `WWWAuthenticateChallengeError` for a 401
  * with a parseable challenge, a `ResponseBodyError` for an RFC 6749 §5.2 body, and otherwise a
- * `ClientError` for the unexpected status. `body` is the error body as already read (by
- * {@link tryReadOAuthError} or {@link readOAuthError}), so that a body is parsed only once.
+ * `ClientError` for the unexpected status. `body` is the error body as already read by
+ * {@link readOAuthError}, and `json` the parsed body it came from, so that a body is parsed
+ * only once.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
@@ -67,6 +71,7 @@ export function errorFromResponse(
   http: HttpResponse,
   secrets: readonly string[],
   body: OAuthErrorBody | undefined,
+  json?: JsonObject,
 ): Error {
   const { response } = http;
   const header = response.headers.get('www-authenticate');
@@ -75,7 +80,9 @@ export function errorFromResponse(
     if (challenges.length > 0) return new WWWAuthenticateChallengeError(challenges, response, body);
   }
   if (body !== undefined) return new ResponseBodyError(body, response);
-  return new ClientError(`unexpected HTTP response status code ${response.status}`, {
+  // dg:profiles:hint: an error body in a known provider's own format names the profile.
+  const hint = json === undefined ? '' : profileHint(json);
+  return new ClientError(`unexpected HTTP response status code ${response.status}${hint}`, {
     code: 'OAUTH_RESPONSE_IS_NOT_CONFORM',
     cause: response,
   });
