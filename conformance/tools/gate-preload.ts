@@ -149,9 +149,15 @@ if (mode === 'tests') {
   if (!options.includes(preload)) process.env['NODE_OPTIONS'] = `${options} ${preload}`.trim();
   const { beforeEach, afterEach } = await import('node:test');
   let serial = 0;
+  // A take costs a few milliseconds (V8 serializes every script that ran since the last one), so
+  // the take that ends one test also starts the next: between the two only the runner's own code
+  // and the previous test's t.after() hooks run. A test that follows no take (the first one, or
+  // the first subtest inside a parent) takes its own.
+  let counting = false;
   beforeEach(() => {
     assertions = 0;
-    takeExecutedIds();
+    if (!counting) takeExecutedIds();
+    counting = false;
     const file = join(tmpdir(), `dg-child-tags-${process.pid}-${++serial}.txt`);
     rmSync(file, { force: true });
     process.env[CHILD_TAGS_ENV] = file;
@@ -159,6 +165,7 @@ if (mode === 'tests') {
   afterEach((t) => {
     if (!('diagnostic' in t)) return;
     const executed = takeExecutedIds();
+    counting = true;
     const file = process.env[CHILD_TAGS_ENV];
     delete process.env[CHILD_TAGS_ENV];
     if (file !== undefined && existsSync(file)) {

@@ -246,3 +246,12 @@ test('dg:gate:test-timeout a test script without a per-test timeout fails the ga
   assert.match(run({ testScript: 'c8 node --test --test-timeout=0 dist/conformance' }).failures.join('\n'), /per-test timeout/);
   assert.deepEqual(run({ testScript: 'node --test --test-timeout=30000 x' }).failures, []);
 });
+
+test('dg:gate:code-tags an ID comment naming an unknown requirement warns with the switch off and fails with it on', () => {
+  const tags = { 'rfc9999:3:wait': [{ file: 'lib/a.ts', line: 3 }], 'rfc9999:3:wiat': [{ file: 'lib/a.ts', line: 7 }] };
+  const off = run({ rows: [WAIT], results: [passingWait], tags });
+  assert.deepEqual(off.failures, []);
+  assert.ok(off.warnings.includes('lib/a.ts:7: ID comment names unknown requirement rfc9999:3:wiat'));
+  const on = run({ rows: [WAIT], results: [passingWait], tags, requireCodeTags: true });
+  assert.deepEqual(on.failures, ['code: lib/a.ts:7: ID comment names unknown requirement rfc9999:3:wiat']);
+});

@@ -65,7 +65,7 @@ export interface GateOutcome {
   /** The tests each row is credited with (every test naming it that may count). */
   credited: Map<string, TestResult[]>;
   status: Map<string, RowStatus>;
-  counts: Record<'malformed' | 'badResults' | 'badTests' | 'untestedMust' | 'pendingMust' | 'zonePending' | 'unexplained' | 'badQuotes' | 'silentTests' | 'untaggedMust' | 'unexercised', number>;
+  counts: Record<'malformed' | 'badResults' | 'badTests' | 'untestedMust' | 'pendingMust' | 'zonePending' | 'unexplained' | 'badQuotes' | 'silentTests' | 'untaggedMust' | 'unexercised' | 'unknownTags', number>;
 }
 
 /** Rows that may never be pending whatever their level (spec/README.md, "The traceability gate"). */
@@ -136,7 +136,7 @@ export function evaluate(input: GateInput): GateOutcome {
   const warnings: Finding[] = [];
   const counts: GateOutcome['counts'] = {
     malformed: failures.length, badResults: input.resultProblems.length, badTests: 0, untestedMust: 0, pendingMust: 0, zonePending: 0,
-    unexplained: 0, badQuotes: 0, silentTests: 0, untaggedMust: 0, unexercised: 0,
+    unexplained: 0, badQuotes: 0, silentTests: 0, untaggedMust: 0, unexercised: 0, unknownTags: 0,
   };
   for (const text of input.resultProblems) failures.push({ group: 'results', text });
   // A hang must fail the run instead of blocking CI.
@@ -255,6 +255,17 @@ export function evaluate(input: GateInput): GateOutcome {
     }
     if (failing.length > 0 && !(where.kind === 'lib' && req.level === 'must')) {
       warn(`failing test: ${failing.map(testLabel).join('; ')}`);
+    }
+  }
+  // An ID comment that names no row is a typo or a dropped row: nothing could ever check it.
+  for (const [id, sites] of input.tags) {
+    if (catalog.byId.has(id)) continue;
+    const text = `${sites.map((site) => `${site.file}:${site.line}`).join(', ')}: ID comment names unknown requirement ${id}`;
+    if (input.requireCodeTags) {
+      failures.push({ group: 'code', text });
+      counts.unknownTags++;
+    } else {
+      warnings.push({ group: 'code', text });
     }
   }
   for (const [path, ids] of missingPaths) {
