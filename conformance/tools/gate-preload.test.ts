@@ -25,13 +25,21 @@ export function logs() {
 }
 `;
 
-const TESTS = `import { test } from 'node:test';
+const TESTS = `import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { equal } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { waits } from './lib/thing.js';
 
+let childOut = '';
+before(() => {
+  childOut = String(spawnSync(process.execPath, ['-e', 'console.log("hi")']).stdout);
+});
+
+test('rfc9999:3:log a child spawned outside any test prints only its own output', () => {
+  assert.equal(childOut, 'hi\\n');
+});
 test('rfc9999:3:wait rfc9999:3:log waits but never logs', () => {
   assert.equal(waits(), 1);
 });
@@ -68,7 +76,7 @@ before(() => {
     writeFileSync(join(dir, 'fixture.test.mjs'), TESTS);
     const env: NodeJS.ProcessEnv = { ...process.env, DG_PRELOAD_LIB_DIR: join(dir, 'lib'), NODE_V8_COVERAGE: join(dir, 'coverage') };
     // This file itself runs under the preload: none of its state may leak into the crafted run.
-    for (const key of ['NODE_OPTIONS', 'NODE_TEST_CONTEXT', 'DG_TEST_CHILD_TAGS']) delete env[key];
+    for (const key of ['NODE_OPTIONS', 'NODE_TEST_CONTEXT', 'DG_TEST_CHILD_TAGS', 'DG_PRELOAD_TEST_PROCESS']) delete env[key];
     const out = join(dir, 'results.jsonl');
     const child = spawnSync(
       process.execPath,
@@ -97,7 +105,7 @@ function line(prefix: string): ResultLine | undefined {
 }
 
 test('dg:gate:assertions-counted every node:assert call is counted per test, rejects, named imports and match included', () => {
-  assert.equal(runOutcome?.lines.length, 4);
+  assert.equal(runOutcome?.lines.length, 5);
   assert.equal(line('rfc9999:3:wait rfc9999:3:log')?.assertions, 1);
   assert.equal(line('rfc9999:3:log logs')?.assertions, 1);
   assert.equal(line('rfc9999:3:wait asserts nothing')?.assertions, 0);
@@ -115,6 +123,10 @@ test('dg:gate:per-test-execution lines run by a child process the test spawned c
   assert.deepEqual(line('rfc9999:3:log logs')?.exercised, ['rfc9999:3:log']);
 });
 
+test('dg:gate:per-test-execution a process spawned outside any test (in a before hook) gets no test hooks: its stdout is its own', () => {
+  assert.equal(line('rfc9999:3:log a child spawned')?.status, 'pass');
+});
+
 test('dg:gate:per-test-execution c8 still sees every call: the taken coverage is written to NODE_V8_COVERAGE', () => {
   // waits ran in two tests of the test process; logs once, in the child.
   assert.equal(runOutcome?.counts.waits, 2);
@@ -126,7 +138,7 @@ test('dg:gate:test-timeout on this Node, a hanging test fails at --test-timeout 
   try {
     writeFileSync(join(dir, 'hang.test.mjs'), "import { test } from 'node:test';\ntest('hangs', () => new Promise(() => { setInterval(() => {}, 1000); }));\n");
     const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const key of ['NODE_OPTIONS', 'NODE_TEST_CONTEXT', 'DG_TEST_CHILD_TAGS', 'NODE_V8_COVERAGE']) delete env[key];
+    for (const key of ['NODE_OPTIONS', 'NODE_TEST_CONTEXT', 'DG_TEST_CHILD_TAGS', 'DG_PRELOAD_TEST_PROCESS', 'NODE_V8_COVERAGE']) delete env[key];
     const started = Date.now();
     const child = spawnSync(process.execPath, ['--test', '--test-timeout=300', 'hang.test.mjs'], { cwd: dir, env, encoding: 'utf8', timeout: 20_000 });
     assert.equal(child.status, 1);

@@ -36,10 +36,15 @@ const LIB_DIR = process.env['DG_PRELOAD_LIB_DIR'] ?? join(PACKAGE_ROOT, 'dist', 
 const LIB_URL = `${pathToFileURL(LIB_DIR).href}/`;
 
 // --- modes ------------------------------------------------------------------------------------
-// 'child': spawned by a test (the test process set DG_TEST_CHILD_TAGS before the spawn).
+// 'child': spawned, directly or not, by a test file's process, which marked the environment with
+//   DG_PRELOAD_TEST_PROCESS (NODE_TEST_CONTEXT is inherited too, so it cannot tell them apart);
+//   it reports to DG_TEST_CHILD_TAGS when a test was running at the spawn, and never registers
+//   test hooks, which would make node:test print a report on the child's stdout.
 // 'tests': a test file's process under `node --test` (node sets NODE_TEST_CONTEXT there).
 // 'runner': the `node --test` process itself, which runs no test: only the exit dump applies.
-const mode = process.env[CHILD_TAGS_ENV] !== undefined ? 'child' : process.env['NODE_TEST_CONTEXT'] !== undefined ? 'tests' : 'runner';
+const TEST_PROCESS_ENV = 'DG_PRELOAD_TEST_PROCESS';
+const mode = process.env[TEST_PROCESS_ENV] !== undefined ? 'child' : process.env['NODE_TEST_CONTEXT'] !== undefined ? 'tests' : 'runner';
+if (mode === 'tests') process.env[TEST_PROCESS_ENV] = String(process.pid);
 
 // --- assertion counting -------------------------------------------------------------------
 
