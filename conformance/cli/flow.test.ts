@@ -66,7 +66,7 @@ test('dg:cli:human-summary a token response with only access_token and token_typ
   assert.equal(result.stdout, 'token_type:    bearer\naccess_token:  ab… (10 characters, redacted)\n');
 });
 
-test('dg:cli:json-stdout rfc8628:3.3:device-code-not-displayed with --json, stdout is exactly one JSON object, the token response; prompts only on stderr; no device_code anywhere', async (t) => {
+test('dg:cli:json-stdout rfc8628:3.3:device-code-not-displayed rfc8628:5.5:operating-environment with --json, stdout is exactly one JSON object, the token response; prompts only on stderr; no device_code anywhere', async (t) => {
   const srv = await startServer({ interval: 0.1, deviceCodeFactory: () => DEVICE_CODE });
   t.after(srv.close);
   const recorder = recordingFetch();

@@ -110,7 +110,7 @@ test('dg:polling:backoff-reset the failure count goes back to zero after any con
   assert.equal(afterPending.state.failures, 0);
 });
 
-test('dg:polling:jitter-only-adds no wait is ever shorter than the computed one: waits are exactly interval, backoff or Retry-After, with no random part', () => {
+test('dg:polling:pure-machine the machine draws no random number: every wait is exactly the interval, the backoff or Retry-After', () => {
   const saved = Math.random;
   Math.random = () => {
     throw new Error('the machine drew a random number without an injected source');

@@ -46,7 +46,7 @@ test('dg:security:secret-redaction rfc8628:5.2:device-code-secret failures of ev
   }
 });
 
-test('dg:security:secret-redaction access, refresh and ID tokens never appear in an error about the token response', async () => {
+test('rfc6749:10.4:refresh-token-confidential dg:security:secret-redaction access, refresh and ID tokens never appear in an error about the token response', async () => {
   const tokens = { access_token: 'AT-0123456789-secret-access', refresh_token: 'RT-0123456789-secret-refresh' };
   const idPayload = Buffer.from(JSON.stringify({ iss: 'https://other.example.test', sub: 'u', aud: CLIENT_ID, exp: 4e9, iat: 1 })).toString('base64url');
   const idToken = `eyJhbGciOiJub25lIn0.${idPayload}.sig-secret-id-token`;
