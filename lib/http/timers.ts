@@ -41,7 +41,9 @@ export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 /**
  * The default sleep: a timer that an abort clears at once.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5 (the waits between polls)
+ * @see https://html.spec.whatwg.org/multipage/timers-and-user-prompts.html#timers
+ * @see https://dom.spec.whatwg.org/#interface-AbortSignal
  */
 export function timerSleep(ms: number, signal?: AbortSignal): Promise<void> {
   // Without a signal there is nothing to listen to: one timer, one closure per wait.
