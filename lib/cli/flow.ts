@@ -29,6 +29,7 @@ import type { CliIO } from './io.ts';
 import { errorLine, instructions, tokenSummary, type QrStyle } from './render.ts';
 
 function clientAuth(options: CliOptions): ClientAuth {
+  // dg:cli:flags: --auth basic, post or none picks the ClientAuth.
   if (options.auth === 'basic') return ClientSecretBasic(options.clientSecret);
   return options.auth === 'post' ? ClientSecretPost(options.clientSecret) : None();
 }
@@ -44,7 +45,9 @@ async function discover(options: CliOptions, io: CliIO, signal: AbortSignal): Pr
     for (const fn of execute) fn(config);
     return config;
   }
+  // dg:cli:insecure dg:cli:flags: --insecure becomes execute: [allowInsecureRequests]; --algorithm picks the well-known suffix.
   const settings: DiscoveryRequestOptions = { algorithm: options.algorithm, execute, signal };
+  // dg:cli:timeout: --timeout becomes discovery's timeout, which the Configuration keeps for every later request.
   if (options.timeout !== undefined) settings.timeout = options.timeout;
   if (io.fetch !== undefined) settings[customFetch] = io.fetch;
   return discovery(options.issuer, options.clientId, options.clientSecret, clientAuth(options), settings);
@@ -53,6 +56,7 @@ async function discover(options: CliOptions, io: CliIO, signal: AbortSignal): Pr
 /** RFC 8628 §3.3.1: a QR code is optional; by default only where a person is watching. */
 function qrStyle(options: CliOptions, io: CliIO): QrStyle {
   const tty = io.stderr.isTTY === true;
+  // dg:cli:qr-tty: a QR code by default on a terminal, always with --qr, never with --no-qr; colours unless NO_COLOR.
   if (!(options.qr ?? tty)) return 'none';
   return tty && !io.env['NO_COLOR'] ? 'color' : 'plain';
 }
@@ -75,6 +79,7 @@ export async function signIn(options: CliOptions, io: CliIO, signal: AbortSignal
     if (options.scope !== undefined) parameters['scope'] = options.scope;
     parameters['resource'] = options.resources;
     const device = await initiateDeviceAuthorization(config, parameters, { signal, now });
+    // dg:cli:json-stdout: instructions, QR code and countdown go to stderr, so that stdout carries only the result.
     io.stderr.write(instructions(device, qrStyle(options, io)));
     countdown = createCountdown(io.stderr, now, io.sleep ?? timerSleep);
     // dg:profiles:cli: the providers that need a profile want scope and resource on the polls too.
@@ -86,15 +91,17 @@ export async function signIn(options: CliOptions, io: CliIO, signal: AbortSignal
     });
     countdown.finish();
     io.stderr.write('Approved: signed in.\n');
-    // JSON.stringify leaves out the non-enumerable helpers and escapes control characters.
+    // dg:cli:json-stdout: with --json, stdout is exactly one JSON object; JSON.stringify leaves out the non-enumerable helpers and escapes control characters.
     io.stdout.write(options.json ? JSON.stringify(token) + '\n' : tokenSummary(token));
     return EXIT.ok;
   } catch (error) {
     countdown?.finish();
+    // dg:cli:sigint-130: an abort (Ctrl-C) ends the flow with a short line and exit code 130.
     if (signal.aborted) {
       io.stderr.write('Interrupted.\n');
       return EXIT.interrupted;
     }
+    // dg:cli:exit-codes: each outcome has its own exit code.
     const code = exitCodeFor(error, stage);
     io.stderr.write(errorLine(error, code));
     return code;

@@ -28,11 +28,13 @@ function qrBlock(uri: string, style: 'plain' | 'color'): string {
   let text: string;
   try {
     // Level L keeps the symbol small; a screen is a clean surface, unlike a printed label.
+    // rfc8628:3.3.1:qr-optional dg:cli:qr-tty: "clients MAY present this URI in a non-textual manner using any method that results in the browser being opened with the URI, such as with QR (Quick Response) codes"; quiet zone 2.
     text = renderQrText(encodeQr(uri, { ecl: 'L' }), { quietZone: 2 });
   } catch {
     return '(the link is too long for a QR code)\n';
   }
   const lines = text.split('\n');
+  // dg:cli:qr-tty: black on bright white with ANSI colours on a terminal, unless NO_COLOR.
   return (style === 'color' ? lines.map((line) => QR_COLOR_ON + line + QR_COLOR_OFF) : lines).join('\n') + '\n';
 }
 
@@ -44,6 +46,7 @@ function qrBlock(uri: string, style: 'plain' | 'color'): string {
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.3.1
  */
 export function instructions(device: DeviceAuthorizationResponse, qr: QrStyle): string {
+  // rfc8628:3.3:device-code-not-displayed rfc8628:3.3.1:display-uri-text rfc8628:3.3.1:display-user-code dg:security:control-chars dg:cli:strip-controls: "Clients MUST still display the "user_code""; and the plain verification_uri, stripped of control characters, never the device_code.
   let text =
     'To sign in, use a browser on another device to visit:\n' +
     `  ${stripControls(device.verification_uri)}\n` +
@@ -51,9 +54,10 @@ export function instructions(device: DeviceAuthorizationResponse, qr: QrStyle): 
     `  ${stripControls(device.user_code)}\n`;
   const complete = device.verification_uri_complete;
   if (complete !== undefined) {
+    // dg:cli:strip-controls dg:security:control-chars: the QR code encodes the sanitized link, the one that is shown.
     const link = stripControls(complete);
     text += `\nOr open this link, which fills in the code for you:\n  ${link}\n`;
-    // The QR carries the sanitized text too: what is scanned is what is shown.
+    // rfc8628:3.3.1:qr-optional dg:cli:qr-tty: "clients MAY present this URI in a non-textual manner"; only when the server sent verification_uri_complete.
     if (qr !== 'none') text += '\n' + qrBlock(link, qr);
   }
   return text + '\n';
@@ -65,6 +69,7 @@ export function instructions(device: DeviceAuthorizationResponse, qr: QrStyle): 
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.3
  */
 export function shorten(secret: string): string {
+  // dg:cli:human-summary: at most 6 characters and at most a quarter of the token, then its length.
   const shown = Math.min(6, Math.floor(secret.length / 4));
   return `${stripControls(secret.slice(0, shown))}… (${secret.length} characters, redacted)`;
 }
@@ -76,6 +81,7 @@ export function shorten(secret: string): string {
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
  */
 export function tokenSummary(token: TokenEndpointResponse): string {
+  // dg:cli:human-summary dg:cli:strip-controls: a short summary with tokens cut, and server text stripped of controls.
   const lines = [`token_type:    ${stripControls(token.token_type)}`, `access_token:  ${shorten(token.access_token)}`];
   if (token.expires_in !== undefined) lines.push(`expires_in:    ${token.expires_in} s`);
   if (token.scope !== undefined) lines.push(`scope:         ${stripControls(token.scope)}`);
@@ -107,6 +113,7 @@ const HINTS: Record<string, string> = {
 export function errorLine(error: unknown, exitCode: FailureExit): string {
   const fields = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
   let detail: string;
+  // dg:cli:error-message: the server's error and error_description, or the library's message and code with a hint.
   if (typeof fields['error'] === 'string') {
     const description = fields['error_description'];
     detail = fields['error'] + (typeof description === 'string' ? `: ${description}` : '');
@@ -114,5 +121,6 @@ export function errorLine(error: unknown, exitCode: FailureExit): string {
     const code = typeof fields['code'] === 'string' ? fields['code'] : '';
     detail = (error instanceof Error ? error.message : String(error)) + (code === '' ? '' : ` [${code}]${HINTS[code] ?? ''}`);
   }
+  // dg:cli:error-message dg:cli:strip-controls dg:security:control-chars: one line, a headline for its exit code, control characters stripped.
   return `error: ${HEADLINES[exitCode]}: ${stripControls(detail)}\n`;
 }

@@ -23,5 +23,6 @@ const CONTROLS = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-5.4
  */
 export function stripControls(text: string): string {
+  // dg:cli:strip-controls dg:security:control-chars: whole escape sequences first, then C0, DEL, C1, the bidi controls and the line separators.
   return text.replace(ESCAPE_SEQUENCES, '').replace(CONTROLS, '');
 }

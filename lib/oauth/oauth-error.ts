@@ -28,15 +28,18 @@ const TOKEN_MEMBERS = ['access_token', 'refresh_token', 'id_token'];
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
 export function readOAuthError(body: JsonObject, sent: readonly string[]): OAuthErrorBody | undefined {
+  // rfc6749:5.2:error-member rfc6749:5.2:json-body: "error REQUIRED. A single ASCII [USASCII] error code"; a body without a string error is not an OAuth error.
   if (typeof body['error'] !== 'string') return undefined;
-  // Tokens that came with an error are secrets too (dg:security:secret-redaction).
+  // dg:security:secret-redaction dg:security:echoed-secret-redaction rfc6749:10.3:access-token-confidential: "Access token credentials (as well as any confidential access token attributes) MUST be kept confidential in transit and storage"; tokens that came with an error are secrets too.
   const secrets = [...sent, ...TOKEN_MEMBERS.map((name) => body[name]).filter((v): v is string => typeof v === 'string')];
+  // rfc6749:5.2:error-charset dg:security:echoed-secret-redaction: "Values for the "error" parameter MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E."; the client does not rely on it: values are kept as plain data, with echoed secrets redacted.
   const result: OAuthErrorBody = {
     error: redact(body['error'], secrets),
     raw: redactDeep(body, secrets) as Record<string, unknown>,
   };
   const description = body['error_description'];
   const uri = body['error_uri'];
+  // rfc6749:5.2:optional-description-uri dg:security:echoed-secret-redaction: "error_description OPTIONAL."; a wrongly typed or absent member stays undefined.
   if (typeof description === 'string') result.error_description = redact(description, secrets);
   if (typeof uri === 'string') result.error_uri = redact(uri, secrets);
   return result;
@@ -50,6 +53,7 @@ export function readOAuthError(body: JsonObject, sent: readonly string[]): OAuth
  */
 export function errorFromBody(http: HttpResponse, secrets: readonly string[]): Error {
   let json: JsonObject | undefined;
+  // rfc6749:5.2:json-body rfc8628:3.2:error-response: "The parameters are serialized into a JSON structure by adding each parameter at the highest structure level."; an error body is read whatever its media type says.
   try {
     json = parseJsonObject(http.text);
   } catch {
@@ -75,11 +79,14 @@ export function errorFromResponse(
 ): Error {
   const { response } = http;
   const header = response.headers.get('www-authenticate');
+  // rfc6749:5.2:invalid-client-401 dg:compat:www-authenticate: "the authorization server MUST respond with an HTTP 401 (Unauthorized) status code and include the "WWW-Authenticate" response header field"; a parseable challenge gives a WWWAuthenticateChallengeError.
   if (response.status === 401 && header !== null) {
     const challenges = parseWWWAuthenticate(redact(header, secrets));
     if (challenges.length > 0) return new WWWAuthenticateChallengeError(challenges, response, body);
   }
+  // rfc6749:5.2:error-member rfc8628:3.2:error-response rfc6749:5.2:invalid-client-401: "the authorization server responds in the same way as the token endpoint specified in Section 5.2 of [RFC6749]."
   if (body !== undefined) return new ResponseBodyError(body, response);
+  // rfc6749:5.2:json-body: "The parameters are included in the entity-body of the HTTP response using the "application/json" media type"; a status without an OAuth error body is a typed non-OAuth error.
   // dg:profiles:hint: an error body in a known provider's own format names the profile.
   const hint = json === undefined ? '' : profileHint(json);
   return new ClientError(`unexpected HTTP response status code ${response.status}${hint}`, {
