@@ -163,6 +163,7 @@ export class WWWAuthenticateChallengeError extends Error {
     const description = body?.error_description ?? first?.['error_description'];
     if (error !== undefined) this.error = error;
     if (description !== undefined) this.error_description = description;
+    // dg:compat:error-classes: as in openid-client, the Response is there but not enumerable.
     Object.defineProperty(this, 'response', { value: response, enumerable: false });
   }
 }

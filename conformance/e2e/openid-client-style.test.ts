@@ -33,7 +33,7 @@ async function login(
 
 const later = (ms: number, fn: () => void): void => void setTimeout(fn, ms);
 
-test('dg:compat:poll-signature the package resolves by its own name from the package root, to the same module the tests use', async () => {
+test('dg:compat:exports the package resolves by its own name from the package root, to the same module the tests use', async () => {
   const child = spawnSync(
     process.execPath,
     ['--input-type=module', '-e', "const m = await import('device-grant'); console.log(typeof m.pollDeviceAuthorizationGrant, typeof m.discovery, typeof m.ResponseBodyError)"],

@@ -16,6 +16,11 @@ test('dg:qr:known-answer the fixture set covers versions 1–2, a ~100-byte URL,
   assert.ok(fixtures.some((f) => f.bytes > f.input.length), 'a fixture with multi-byte UTF-8');
   const levels = new Set(fixtures.map((f) => decodeFormatInfo(readFormatInfo(f.modules).copy1)?.ecl));
   assert.deepEqual([...levels].sort(), ['H', 'L', 'M', 'Q']);
+  // Our encoder picks the same (smallest) version as qrencode for every fixture at its level.
+  for (const f of fixtures) {
+    const ecl = decodeFormatInfo(readFormatInfo(f.modules).copy1)?.ecl as QrEcl;
+    assert.equal(encodeQr(f.input, { ecl }).version, versionOfSize(f.modules.length), f.file);
+  }
 });
 
 for (const fixture of fixtures) {
@@ -28,6 +33,9 @@ for (const fixture of fixtures) {
     const { copy1, copy2 } = readFormatInfo(fixture.modules);
     assert.equal(copy1, copy2);
     assert.ok(format, 'format information is one of the 32 Annex C words');
+    // Our encoder writes the same format word for the same level and mask.
+    const ours = encodeQr(fixture.input, { ecl: format.ecl as QrEcl, mask: format.mask as QrMask });
+    assert.equal(readFormatInfo(ours.modules).copy1, copy1);
     assert.equal(fixture.command, `qrencode -8 -l ${format.ecl} -t ASCII -o - '${fixture.input}'`);
     assert.equal(new TextEncoder().encode(fixture.input).length, fixture.bytes);
     // The test-side reader agrees with qrencode too, so it can judge our symbols below.

@@ -89,7 +89,10 @@ for (const fixture of fixtures) {
   for (const scenario of SCENARIOS) {
     if (fixture.withProfile[scenario] === undefined) continue;
     const ending = endingWithout(fixture, scenario) as Ending;
-    test(`dg:profiles:without dg:profiles:no-early-poll ${fixture.name}, ${scenario}, without a profile: ends in a token or a typed error, never a hang, no poll early`, { timeout: 10_000 }, async () => {
+    // One ending for every scenario means the flow stops before its first poll: no poll to time.
+    const polls = endingWithout(fixture, scenario) !== fixture.withoutProfile;
+    const ids = polls ? 'dg:profiles:without dg:profiles:no-early-poll' : 'dg:profiles:without';
+    test(`${ids} ${fixture.name}, ${scenario}, without a profile: ends in a token or a typed error, never a hang${polls ? ', no poll early' : ''}`, { timeout: 10_000 }, async () => {
       const { server, result, failed } = await run(fixture, scenario, false);
       assertEnding(result, failed, ending, `${fixture.name} ${scenario} without profile`);
       assert.deepEqual(server.early, [], 'no poll before the interval in force');

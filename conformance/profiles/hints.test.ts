@@ -94,7 +94,7 @@ test('dg:profiles:without providers without usable discovery fail typed: no docu
   assert.equal(server.requests.filter((r) => r.kind !== 'discovery').length, 0, 'nothing was sent to a guessed endpoint');
 });
 
-test('dg:profiles:without dg:profiles:entra-v2 the /common tenant\'s discovery names the literal issuer .../{tenantid}/v2.0: refused with a typed error, before any flow request', async () => {
+test('dg:profiles:without the /common tenant\'s discovery names the literal issuer .../{tenantid}/v2.0: refused with a typed error, before any flow request', async () => {
   const common = 'https://login.microsoftonline.com/common/v2.0';
   const fetch = async () => json({ issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0', token_endpoint: 'https://login.microsoftonline.com/common/oauth2/v2.0/token' });
   await assert.rejects(discovery(new URL(common), 'c', undefined, None(), { execute: profiles['entra-v2'].execute ?? [], [customFetch]: fetch }), { code: 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' });

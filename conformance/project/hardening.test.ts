@@ -93,7 +93,7 @@ test('rfc8414:3.3:issuer-match a metadata URL given as-is accepts an issuer that
   );
 });
 
-test('dg:polling:sleep-clamp dg:compat:arg-errors options that could shorten a wait are refused before any request', async () => {
+test('dg:compat:arg-errors options that could shorten a wait are refused before any request', async () => {
   const { config, fetch } = scriptedConfig(() => json({ error: 'authorization_pending' }, 400));
   const device = deviceBody() as unknown as DeviceAuthorizationResponse;
   const bad: Array<[Record<string, unknown>, string]> = [

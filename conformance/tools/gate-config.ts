@@ -8,4 +8,4 @@
  * - an ID comment in lib/ that names no row fails the gate (a warning while off).
  * Off until the ID comments have landed in lib/; then it stays on.
  */
-export const REQUIRE_CODE_TAGS: boolean = false;
+export const REQUIRE_CODE_TAGS: boolean = true;

@@ -3,7 +3,8 @@
 // results-reporter.ts copies into .test-results.jsonl:
 //   dg-assertions N       how many node:assert calls the test made (a test with none proves nothing);
 //   dg-exercised ID ...   which IDs of the test's title had an ID-tagged line of dist/lib run
-//                         during the test (code-tags.ts), in this process or in a child it spawned.
+//                         during the test (code-tags.ts), in this process or in a child it spawned,
+//                         or, for a tag on a module-level statement, when this file loaded lib.
 //
 // Assertions: every method of node:assert and node:assert/strict is wrapped to count its calls
 // (both are mutable objects; syncBuiltinESMExports() updates the named imports), except three
@@ -159,9 +160,13 @@ if (mode === 'tests') {
   // and the previous test's t.after() hooks run. A test that follows no take (the first one, or
   // the first subtest inside a parent) takes its own.
   let counting = false;
+  // Tags on module-level statements (an export list, a table, a class) run once, when the module
+  // loads, before any test: they are credited to every test of this file, which loaded them.
+  let loaded: Set<string> | undefined;
   beforeEach(() => {
     assertions = 0;
-    if (!counting) takeExecutedIds();
+    if (loaded === undefined) loaded = takeExecutedIds();
+    else if (!counting) takeExecutedIds();
     counting = false;
     const file = join(tmpdir(), `dg-child-tags-${process.pid}-${++serial}.txt`);
     rmSync(file, { force: true });
@@ -170,6 +175,7 @@ if (mode === 'tests') {
   afterEach((t) => {
     if (!('diagnostic' in t)) return;
     const executed = takeExecutedIds();
+    for (const id of loaded ?? []) executed.add(id);
     counting = true;
     const file = process.env[CHILD_TAGS_ENV];
     delete process.env[CHILD_TAGS_ENV];

@@ -93,6 +93,7 @@ export async function signIn(options: CliOptions, io: CliIO, signal: AbortSignal
     io.stderr.write('Approved: signed in.\n');
     // dg:cli:json-stdout: with --json, stdout is exactly one JSON object; JSON.stringify leaves out the non-enumerable helpers and escapes control characters.
     io.stdout.write(options.json ? JSON.stringify(token) + '\n' : tokenSummary(token));
+    // dg:cli:exit-codes: signed in is exit code 0.
     return EXIT.ok;
   } catch (error) {
     countdown?.finish();

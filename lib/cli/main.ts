@@ -39,7 +39,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     parsed = parseArgs(argv, io.env);
   } catch (error) {
     // parseArgs throws only UsageError.
-    // dg:cli:bad-flags: one line on stderr and exit code 2, before any request.
+    // dg:cli:bad-flags dg:cli:exit-codes: one line on stderr and exit code 2, before any request.
     io.stderr.write(`device-grant: ${(error as Error).message}\nRun 'device-grant --help' for usage.\n`);
     return EXIT.usage;
   }

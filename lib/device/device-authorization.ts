@@ -83,7 +83,7 @@ export function validateDeviceAuthorizationResponse(body: JsonObject, allowInsec
   try {
     return validated(body, allowInsecure);
   } catch (error) {
-    // dg:profiles:hint: a known provider's member names the profile that translates it.
+    // dg:profiles:hint dg:profiles:without: a known provider's member names the profile that translates it.
     (error as ClientError).message += profileHint(body);
     throw error;
   }

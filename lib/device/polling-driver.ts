@@ -138,8 +138,9 @@ async function drive(run: Run, state: PollingState, key?: DeviceAuthorizationRes
       // dg:polling:state-json: the onState hook hands the caller the JSON state after every step.
       options.onState?.(current.state);
       const { command } = current;
+      // dg:profiles:without: every flow, with or without a profile, ends in a token or a typed error.
       if (command.type === 'done') return tokenResult(command.token, command.claims, command.receivedAt, now);
-      // rfc8628:3.5:stop-on-other-error rfc8628:3.5:report-error rfc8628:3.5:expired-token-restart rfc8628:3.5:expired-token-wait-user rfc8628:3.1:user-initiated dg:polling:terminal-classes dg:compat:local-expiry-error: "the client SHOULD only commence a device authorization request when prompted by the user and not automatically"; the flow ends and its error goes to the caller as it is: only the caller starts a new device authorization.
+      // rfc8628:3.5:stop-on-other-error rfc8628:3.5:report-error rfc8628:3.5:expired-token-restart rfc8628:3.5:expired-token-wait-user rfc8628:3.1:user-initiated dg:polling:terminal-classes dg:compat:local-expiry-error dg:profiles:without: "the client SHOULD only commence a device authorization request when prompted by the user and not automatically"; the flow ends and its error goes to the caller as it is: only the caller starts a new device authorization.
       if (command.type === 'fail') throw command.error;
       if (command.type === 'sleep') {
         const at = now();

@@ -305,7 +305,7 @@ export function step(state: PollingState, input: PollingInput): PollingStep {
       if (state.phase !== 'waiting') break;
       // dg:polling:no-request-after-deadline rfc8628:3.3:stop-at-expiry dg:compat:local-expiry-error: "until the user completes the interaction, the code expires, or another error occurs"; no token request at or after the deadline.
       if (now >= state.deadline) return fail(state, expiredError());
-      // dg:polling:clock-backwards rfc8628:3.5:wait-interval: "Before each new request, the client MUST wait at least the number of seconds specified by the "interval" parameter"; a clock that went backwards (or an early timer) sleeps again, never polls early.
+      // dg:polling:clock-backwards rfc8628:3.5:wait-interval dg:profiles:no-early-poll: "Before each new request, the client MUST wait at least the number of seconds specified by the "interval" parameter"; a clock that went backwards (or an early timer) sleeps again, never polls early.
       if (now < state.wakeAt) return sleepUntil(state, state.wakeAt);
       return sendRequest(state, now, true);
     case 'response':
@@ -328,7 +328,7 @@ export function parsePollingState(value: unknown): PollingState {
   const s = value as Record<string, unknown> | null;
   const finite = (key: string): boolean => typeof s?.[key] === 'number' && Number.isFinite(s[key]);
   const count = (key: string): boolean => Number.isSafeInteger(s?.[key]) && (s?.[key] as number) >= 0;
-  // Every field that decides a wait is checked: a negative failure count or cap would shorten it.
+  // dg:polling:resume-no-early: every field that decides a wait is checked: a negative failure count or cap would shorten it.
   const ok =
     s !== null &&
     typeof s === 'object' &&

@@ -126,7 +126,7 @@ function checkMetadata(metadata: JsonObject, expectedIssuers: URL[]): ServerMeta
   const href = URL.canParse(issuer) ? new URL(issuer).href : undefined;
   if (!expectedIssuers.some((expected) => expected.href === href)) {
     // rfc8414:3.3:mismatch-unused: "If these values are not identical, the data contained in the response MUST NOT be used."
-    // dg:profiles:hint: Entra v1 names sts.windows.net, not the URL it serves from.
+    // dg:profiles:hint dg:profiles:without: Entra v1 names sts.windows.net, not the URL it serves from.
     throw new ClientError(`"issuer" property does not match the expected value${profileHint(metadata)}`, { code: 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' });
   }
   // rfc8414:2:token-endpoint-required rfc8628:4:device-endpoint-optional rfc6749:10.14:validate-input: "This is REQUIRED unless only the implicit grant type is supported."; device_authorization_endpoint, when present, is a URL too.

@@ -184,7 +184,7 @@ export function endpoint(server: ServerMetadata, name: 'token_endpoint' | 'devic
   if (known !== undefined) return known;
   // rfc8628:4:device-endpoint-metadata rfc8628:3.4:token-endpoint: "URL of the authorization server's device authorization endpoint"; each request goes to the endpoint its metadata member names.
   const value = server[name];
-  // rfc8628:4:device-endpoint-optional rfc8628:3.4:token-endpoint rfc8414:2:token-endpoint-required: "device_authorization_endpoint OPTIONAL."; without the member, the call fails with OAUTH_MISSING_SERVER_METADATA before any request, and no URL is guessed.
+  // rfc8628:4:device-endpoint-optional rfc8628:3.4:token-endpoint rfc8414:2:token-endpoint-required dg:profiles:without: "device_authorization_endpoint OPTIONAL."; without the member, the call fails with OAUTH_MISSING_SERVER_METADATA before any request, and no URL is guessed.
   if (value === undefined) {
     throw new ClientError(`authorization server metadata does not contain "${name}"`, { code: 'OAUTH_MISSING_SERVER_METADATA' });
   }

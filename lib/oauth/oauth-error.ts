@@ -30,6 +30,7 @@ const TOKEN_MEMBERS = ['access_token', 'refresh_token', 'id_token'];
 export function readOAuthError(body: JsonObject, sent: readonly string[]): OAuthErrorBody | undefined {
   // rfc6749:5.2:error-member rfc6749:5.2:json-body: "error REQUIRED. A single ASCII [USASCII] error code"; a body without a string error is not an OAuth error.
   if (typeof body['error'] !== 'string') return undefined;
+  // rfc6749:10.4:refresh-token-confidential: "Refresh tokens MUST be kept confidential in transit and storage"
   // dg:security:secret-redaction dg:security:echoed-secret-redaction rfc6749:10.3:access-token-confidential: "Access token credentials (as well as any confidential access token attributes) MUST be kept confidential in transit and storage"; tokens that came with an error are secrets too.
   const secrets = [...sent, ...TOKEN_MEMBERS.map((name) => body[name]).filter((v): v is string => typeof v === 'string')];
   // rfc6749:5.2:error-charset dg:security:echoed-secret-redaction: "Values for the "error" parameter MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E."; the client does not rely on it: values are kept as plain data, with echoed secrets redacted.
@@ -87,7 +88,7 @@ export function errorFromResponse(
   // rfc6749:5.2:error-member rfc8628:3.2:error-response rfc6749:5.2:invalid-client-401: "the authorization server responds in the same way as the token endpoint specified in Section 5.2 of [RFC6749]."
   if (body !== undefined) return new ResponseBodyError(body, response);
   // rfc6749:5.2:json-body: "The parameters are included in the entity-body of the HTTP response using the "application/json" media type"; a status without an OAuth error body is a typed non-OAuth error.
-  // dg:profiles:hint: an error body in a known provider's own format names the profile.
+  // dg:profiles:hint dg:profiles:without: an error body in a known provider's own format names the profile.
   const hint = json === undefined ? '' : profileHint(json);
   return new ClientError(`unexpected HTTP response status code ${response.status}${hint}`, {
     code: 'OAUTH_RESPONSE_IS_NOT_CONFORM',

@@ -21,7 +21,7 @@ export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) {
     if (secret.length === 0) continue;
-    // dg:security:secret-redaction dg:security:echoed-secret-redaction rfc8628:5.2:device-code-secret rfc6749:10.3:access-token-confidential: "Access token credentials (as well as any confidential access token attributes) MUST be kept confidential in transit and storage"; every occurrence of a secret is replaced, raw and encoded.
+    // dg:security:secret-redaction dg:security:echoed-secret-redaction rfc8628:5.2:device-code-secret rfc6749:10.3:access-token-confidential rfc6749:10.4:refresh-token-confidential: "Access token credentials (as well as any confidential access token attributes) MUST be kept confidential in transit and storage"; every occurrence of a secret is replaced, raw and encoded.
     out = out.split(secret).join(REDACTED);
     const encoded = formEncode(secret);
     // The URL spelling too (e.g. in an error_uri query): RFC 3986 writes a space as %20, not '+'.

@@ -15,4 +15,5 @@ import type { Profile } from './profile.ts';
  *
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
  */
+// dg:profiles:auth0: Auth0 follows RFC 8628 on the wire (403/429 statuses aside, which the core reads by error code): nothing to translate.
 export const auth0: Profile = {};

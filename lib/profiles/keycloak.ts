@@ -13,4 +13,5 @@ import type { Profile } from './profile.ts';
  *
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
  */
+// dg:profiles:keycloak: Keycloak follows RFC 8628; a confidential client authenticates on every request, which the core already does.
 export const keycloak: Profile = {};

@@ -12,4 +12,5 @@ import type { Profile } from './profile.ts';
  *
  * @see https://www.rfc-editor.org/rfc/rfc8628
  */
+// dg:profiles:okta: Okta follows RFC 8628: the control, nothing to translate.
 export const okta: Profile = {};
