@@ -3,6 +3,7 @@
 // `inProcessFetch()` calls it directly.
 import { DEVICE_CODE_GRANT, endpointsFor } from './context.js';
 import type { Endpoints, ServerContext } from './context.js';
+import { createDPoPState } from './dpop.js';
 import { deviceAuthorization } from './endpoints/device-authorization.js';
 import { discoveryReply, isDiscoveryPath } from './endpoints/discovery.js';
 import { recordPollAnswer, tokenEndpoint } from './endpoints/token.js';
@@ -64,6 +65,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions = 
     signer: createIdTokenSigner(),
     faults: new FaultQueues(),
     forcedSlowDowns: 0,
+    dpop: createDPoPState(options.dpop),
   };
   const requests: RecordedRequest[] = [];
   const log = options.log;
@@ -180,6 +182,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions = 
       return views;
     },
     jwks: context.signer.jwks,
+    dpop: context.dpop,
     reset() {
       context.grants.clear();
       context.userCodes.clear();

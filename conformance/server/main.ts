@@ -4,6 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import { createAuthorizationServer, demoClients } from './authorization-server.js';
 import { listen } from './listen.js';
+import type { DPoPServerOptions } from './dpop.js';
 import type { AuthorizationServer } from './types.js';
 
 export interface DemoServerOptions {
@@ -15,6 +16,8 @@ export interface DemoServerOptions {
   expiresIn?: number;
   /** true logs request lines to stderr; a function receives them instead. */
   log?: boolean | ((line: string) => void);
+  /** DPoP at the token endpoint (RFC 9449), e.g. `{ nonce: 'required' }`. */
+  dpop?: DPoPServerOptions;
 }
 
 export interface DemoServer {
@@ -29,6 +32,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     ...(options.interval !== undefined && { interval: options.interval }),
     ...(options.expiresIn !== undefined && { expiresIn: options.expiresIn }),
     ...(log && { log }),
+    ...(options.dpop !== undefined && { dpop: options.dpop }),
   });
   const listening = await listen(server, {
     ...(options.host !== undefined && { host: options.host }),

@@ -35,6 +35,8 @@ export interface CliOptions {
   /** `undefined`: show a QR code only when stderr is a terminal. */
   qr?: boolean;
   algorithm: 'oidc' | 'oauth2';
+  /** `--dpop`: sender-constrain the token with a fresh DPoP key (RFC 9449). */
+  dpop?: boolean;
 }
 
 /**
@@ -54,7 +56,7 @@ export class UsageError extends Error {
 }
 
 const VALUED = new Set(['--issuer', '--client-id', '--client-secret', '--auth', '--scope', '--resource', '--timeout', '--algorithm']);
-const SWITCHES = new Set(['--json', '--insecure', '--qr', '--no-qr', '--help', '-h', '--version']);
+const SWITCHES = new Set(['--json', '--insecure', '--qr', '--no-qr', '--help', '-h', '--version', '--dpop']);
 // Same rule as the library for numbers from the wire: no "", "1e3" or "5abc".
 const SECONDS = /^\d+(\.\d+)?$/;
 
@@ -135,5 +137,6 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   // The last of --qr / --no-qr wins, so an alias can be overridden.
   const qr = switches.filter((s) => s === '--qr' || s === '--no-qr').pop();
   if (qr !== undefined) options.qr = qr === '--qr';
+  if (switches.includes('--dpop')) options.dpop = true;
   return { kind: 'run', options };
 }

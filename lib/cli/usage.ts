@@ -35,6 +35,7 @@ Options:
   --json                Print only the token response as JSON on stdout; prompts go to stderr
   --insecure            Allow plain http (tests and closed networks only)
   --timeout SECONDS     HTTP request timeout (default 30)
+  --dpop                Bind the token to a new DPoP key (RFC 9449); the key is never saved
   --qr, --no-qr         Force or suppress the QR code (default: shown when stderr is a terminal)
   --help, -h            Show this help
   --version             Show the version

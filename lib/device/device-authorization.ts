@@ -12,6 +12,7 @@ import { isJsonMediaType, optionalSeconds, optionalString, parseJsonObject, requ
 import { errorFromResponse, readOAuthError, tryReadOAuthError } from '../oauth/oauth-error.ts';
 import { requestParameters, type RequestParameters } from '../oauth/parameters.ts';
 import { postForm, type PostResult } from '../oauth/request.ts';
+import type { DPoPHandle } from '../oauth/dpop-handle.ts';
 
 /**
  * A validated device authorization response (RFC 8628 §3.2). Numbers are numbers even when the
@@ -45,6 +46,11 @@ export interface DeviceAuthorizationRequestOptions {
   signal?: AbortSignal;
   /** The clock (ms since the epoch) that stamps the response's arrival; `Date.now` by default. */
   now?: () => number;
+  /**
+   * A DPoP handle: its key's thumbprint goes as `dpop_jkt` (RFC 9449 §10), binding the codes to
+   * the key, and a `DPoP-Nonce` in the answer is kept for the polls. Optional.
+   */
+  DPoP?: DPoPHandle;
 }
 
 // Arrival times, kept off the object so that the response stays exactly what the server sent.
@@ -124,7 +130,13 @@ export async function initiateDeviceAuthorization(
 ): Promise<DeviceAuthorizationResponse> {
   const context = requestContext(config, options?.now);
   const params = requestParameters(parameters, []);
-  const sent = await postForm(context, endpoint(context.server, 'device_authorization_endpoint'), params, options?.signal);
+  const dpop = options?.DPoP;
+  // rfc9449:10:dpop-jkt: dpop_jkt is "the JWK Thumbprint [RFC7638] of the proof-of-possession public key"
+  if (dpop !== undefined) params.set('dpop_jkt', await dpop.thumbprint());
+  const url = endpoint(context.server, 'device_authorization_endpoint');
+  const sent = await postForm(context, url, params, options?.signal);
+  // dg:dpop:nonce-every-response: a nonce given here saves the first poll a retry
+  dpop?.observe(url, sent.http.response);
   const response = readResponse(sent, context.http.allowInsecureRequests);
   arrivals.set(response, sent.http.receivedAt);
   return response;

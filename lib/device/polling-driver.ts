@@ -12,6 +12,7 @@ import { endpoint, requestContext, type Configuration, type RequestContext } fro
 import { deviceAuthorizationReceivedAt, type DeviceAuthorizationResponse } from './device-authorization.ts';
 import { ClientError, argumentError } from '../errors.ts';
 import { MAX_TIMER_MS, abortError, abortableSleep, timerSleep, type Sleep } from '../http/timers.ts';
+import type { DPoPHandle } from '../oauth/dpop-handle.ts';
 import type { RequestParameters } from '../oauth/parameters.ts';
 import { initialState, parsePollingState, step, type PollingState, type PollingStep, type TokenOutcome } from './polling-machine.ts';
 import { authenticatedForm, postForm, type AuthenticatedForm } from '../oauth/request.ts';
@@ -47,8 +48,8 @@ export interface PollEvent {
 export interface DeviceAuthorizationGrantPollOptions {
   /** Ends the wait and the request in flight at once. */
   signal?: AbortSignal;
-  /** DPoP is not supported yet: passing it throws `OAUTH_UNSUPPORTED_OPERATION` before any request. */
-  DPoP?: unknown;
+  /** A DPoP handle (`getDPoPHandle`): every poll carries a fresh proof, and the token must be DPoP-bound. */
+  DPoP?: DPoPHandle;
   /** The clock, ms since the epoch. Default `Date.now`. */
   now?: () => number;
   /** Waits `ms` or rejects when `signal` aborts. Default: a cleared setTimeout. */
@@ -97,6 +98,8 @@ interface Run {
   form?: AuthenticatedForm;
   options: DeviceAuthorizationGrantPollOptions;
   now: () => number;
+  /** The DPoP handle, if any; called only through its interface, so lib/dpop is not imported here. */
+  dpop: DPoPHandle | undefined;
 }
 
 async function pollOnce(run: Run): Promise<TokenOutcome> {
@@ -109,9 +112,9 @@ async function pollOnce(run: Run): Promise<TokenOutcome> {
       form = await authenticatedForm(run.context, new URLSearchParams(run.params));
       if (isDeterministic(run.context.auth)) run.form = form;
     }
-    const { http, secrets } = await postForm(run.context, run.url, form, signal);
+    const { http, secrets } = await postForm(run.context, run.url, form, signal, run.dpop);
     const { server, client } = run.context;
-    return classifyTokenResponse(http, secrets, { allowedTokenTypes, idToken: { server, client, now: run.now() } });
+    return classifyTokenResponse(http, secrets, { allowedTokenTypes, idToken: { server, client, now: run.now() }, dpop: run.dpop });
   } catch (error) {
     if (signal?.aborted) throw abortError(signal.reason);
     return classifyRequestFailure(error);
@@ -129,6 +132,7 @@ async function drive(run: Run, state: PollingState, key?: DeviceAuthorizationRes
   try {
     let last: TokenOutcome | undefined;
     let announced: number | undefined; // the nextPollAt last reported to onPoll
+    let nonceRetryOf = -1; // the poll (state.polls) whose use_dpop_nonce was already retried
     for (;;) {
       options.onState?.(current.state);
       const { command } = current;
@@ -144,7 +148,11 @@ async function drive(run: Run, state: PollingState, key?: DeviceAuthorizationRes
         current = step(current.state, { type: 'timer', now: now() });
       } else {
         last = await pollOnce(run);
-        current = step(current.state, { type: 'response', now: now(), outcome: last });
+        // rfc9449:8:nonce-retry dg:dpop:nonce-retry-once: the first use_dpop_nonce of a poll is resent at once with the new
+        // nonce (retry_now: not a poll, no interval); a second one takes the normal schedule.
+        const retry = last.kind === 'use_dpop_nonce' && nonceRetryOf !== current.state.polls;
+        if (retry) nonceRetryOf = current.state.polls;
+        current = step(current.state, retry ? { type: 'retry_now', now: now() } : { type: 'response', now: now(), outcome: last });
       }
     }
   } finally {
@@ -161,8 +169,9 @@ async function drive(run: Run, state: PollingState, key?: DeviceAuthorizationRes
 
 function prepare(config: Configuration, parameters: RequestParameters | undefined, options: DeviceAuthorizationGrantPollOptions | undefined, deviceCode: string): Run {
   const opts = options ?? {};
-  if (opts.DPoP !== undefined) {
-    throw new ClientError('DPoP is not supported yet', { code: 'OAUTH_UNSUPPORTED_OPERATION' });
+  const dpop = opts.DPoP;
+  if (dpop !== undefined && typeof dpop?.proof !== 'function') {
+    throw argumentError('"options.DPoP" must be a DPoP handle (getDPoPHandle)', 'ERR_INVALID_ARG_TYPE');
   }
   // A bad option could shorten a wait (a NaN cap makes every wake-up time NaN): refuse it up front.
   for (const name of ['now', 'sleep', 'onPoll', 'onState'] as const) {
@@ -186,6 +195,7 @@ function prepare(config: Configuration, parameters: RequestParameters | undefine
     params: deviceAccessTokenParameters(deviceCode, parameters),
     options: opts,
     now,
+    dpop,
   };
 }
 

@@ -84,7 +84,10 @@ export type TokenOutcome =
   | { kind: 'pending'; retryAfter?: number }
   | { kind: 'slow_down'; interval?: number; retryAfter?: number }
   | { kind: 'terminal'; error: Error }
-  | { kind: 'transient'; error: Error; retryAfter?: number };
+  | { kind: 'transient'; error: Error; retryAfter?: number }
+  // RFC 9449 §8: the server wants a (new) DPoP nonce. The driver answers the first one of a poll
+  // with `retry_now`; given to the machine as a response, it waits the normal interval.
+  | { kind: 'use_dpop_nonce'; error: Error; retryAfter?: number };
 
 /**
  * An input. Every input carries `now`, ms since the epoch.
@@ -250,7 +253,7 @@ function onResponse(state: PollingState, now: number, outcome: TokenOutcome): Po
   // RFC 8628 §3.5: any error other than authorization_pending and slow_down ends polling.
   if (outcome.kind === 'terminal') return fail(state, outcome.error);
   // A request in flight at the deadline may finish; only a token is worth anything then.
-  if (now >= state.deadline) return fail(state, expiredError(outcome.kind === 'transient' ? outcome.error : undefined));
+  if (now >= state.deadline) return fail(state, expiredError(outcome.kind === 'transient' || outcome.kind === 'use_dpop_nonce' ? outcome.error : undefined));
   const retryAfter = outcome.retryAfter ?? 0;
   if (outcome.kind === 'transient') {
     // RFC 8628 §3.5: on a timeout (and, by our policy, any transient fault) back off before retrying.
@@ -259,6 +262,7 @@ function onResponse(state: PollingState, now: number, outcome: TokenOutcome): Po
     return sleepUntil(state, now + wait * 1000, state.interval, failures);
   }
   // RFC 8628 §3.5: slow_down adds 5 s for this and every later request; a larger server interval wins.
+  // dg:dpop:nonce-loop: pending and a repeated use_dpop_nonce keep the interval as it is.
   const interval =
     outcome.kind === 'slow_down' ? Math.max(state.interval + SLOW_DOWN_INCREMENT, outcome.interval ?? 0) : state.interval;
   // The wait counts from this response's arrival (now), and Retry-After can only lengthen it.

@@ -13,6 +13,7 @@ import { ClientError, ResponseBodyError, type OAuthErrorBody } from '../errors.t
 import type { HttpResponse } from '../http/http.ts';
 import { optionalSeconds, parseJsonObject, type JsonObject } from '../http/json.ts';
 import { parseRetryAfter } from '../http/retry-after.ts';
+import type { DPoPHandle } from '../oauth/dpop-handle.ts';
 import type { ClientMetadata, ServerMetadata } from '../oauth/metadata.ts';
 import { errorFromResponse, readOAuthError } from '../oauth/oauth-error.ts';
 import { validateTokenResponse } from '../oauth/token-response.ts';
@@ -32,6 +33,8 @@ export interface ClassifyOptions {
    * Without it, an ID token is passed on unchecked.
    */
   idToken?: { server: ServerMetadata; client: ClientMetadata; now: number } | undefined;
+  /** The DPoP handle in use: it recognises `use_dpop_nonce` demands and checks the token's binding. */
+  dpop?: DPoPHandle | undefined;
 }
 
 /** An RFC 8628 §3.5 error code other than authorization_pending mapped to its outcome. */
@@ -76,6 +79,13 @@ function jsonBody(http: HttpResponse): JsonObject | ClientError {
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
  */
 export function classifyTokenResponse(http: HttpResponse, secrets: readonly string[], options: ClassifyOptions = {}): TokenOutcome {
+  const outcome = classify(http, secrets, options);
+  // rfc9449:8:nonce-retry: a use_dpop_nonce answer (400 body or 401 DPoP challenge) is told apart from other errors
+  if (outcome.kind === 'terminal' && options.dpop?.isNonceDemand(outcome.error) === true) return { ...outcome, kind: 'use_dpop_nonce' };
+  return outcome;
+}
+
+function classify(http: HttpResponse, secrets: readonly string[], options: ClassifyOptions): TokenOutcome {
   const { status } = http.response;
   const retryAfter = parseRetryAfter(http.response.headers.get('retry-after'), http.receivedAt);
   const wait = retryAfter === undefined ? {} : { retryAfter };
@@ -99,6 +109,8 @@ export function classifyTokenResponse(http: HttpResponse, secrets: readonly stri
   try {
     if (body['error'] !== undefined) throw new ClientError('response body "error" property must be a string', { code: 'OAUTH_INVALID_RESPONSE' });
     const token = validateTokenResponse(body, options.allowedTokenTypes);
+    // rfc9449:5:token-type-dpop: with DPoP, a token that is not DPoP-bound is discarded (terminal)
+    options.dpop?.checkBound(token);
     // OIDC Core §3.1.3.7: a bad ID token makes the whole answer terminal, so the flow ends 'failed'.
     const check = options.idToken;
     const claims = check === undefined ? undefined : idTokenClaims(token, check.server, check.client, check.now);

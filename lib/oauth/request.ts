@@ -8,6 +8,7 @@
  */
 
 import type { RequestContext } from './configuration.ts';
+import type { DPoPHandle } from './dpop-handle.ts';
 import { formBody } from './form.ts';
 import { send, type HttpResponse } from '../http/http.ts';
 
@@ -52,18 +53,25 @@ export async function authenticatedForm(context: RequestContext, params: URLSear
 }
 
 /**
- * Sends an authenticated form to an endpoint (read with `configuration.endpoint`).
+ * Sends an authenticated form to an endpoint (read with `configuration.endpoint`), with a fresh
+ * DPoP proof when a handle is given.
  *
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-5 (DPoP access token request)
  */
 export async function postForm(
   context: RequestContext,
   url: URL,
   form: AuthenticatedForm | URLSearchParams,
   signal?: AbortSignal,
+  dpop?: DPoPHandle,
 ): Promise<PostResult> {
   const { headers, body, secrets } = form instanceof URLSearchParams ? await authenticatedForm(context, form) : form;
-  const http = await send(context.http, { method: 'POST', url, headers, body }, signal);
+  // rfc9449:5:proof-header: "the client MUST provide a valid DPoP proof JWT in a DPoP header" (a new one per request)
+  const sent = dpop === undefined ? headers : { ...headers, dpop: await dpop.proof('POST', url, context.http.now) };
+  const http = await send(context.http, { method: 'POST', url, headers: sent, body }, signal);
+  // dg:dpop:nonce-every-response: a DPoP-Nonce is kept from every answer, errors and pending ones included
+  dpop?.observe(url, http.response);
   return { http, secrets };
 }
 

@@ -1,6 +1,7 @@
 // Authorization server metadata (RFC 8414 §2, §3; RFC 8628 §4; OpenID Connect Discovery 1.0 §3, §4).
 import { DEVICE_CODE_GRANT } from '../context.js';
 import type { Endpoints, ServerContext } from '../context.js';
+import { DPOP_ALGS } from '../dpop.js';
 import { jsonReply } from '../replies.js';
 import type { HttpReply } from '../types.js';
 
@@ -30,6 +31,7 @@ export function metadata(context: ServerContext, endpoints: Endpoints): Record<s
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [context.signer.alg],
     ...(context.settings.scopesSupported ? { scopes_supported: context.settings.scopesSupported } : {}),
+    dpop_signing_alg_values_supported: DPOP_ALGS, // RFC 9449 §5.1
   };
   // Tests break the document on purpose; an override of `undefined` removes the member.
   for (const [name, value] of Object.entries(context.settings.metadataOverrides)) {
