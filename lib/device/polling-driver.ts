@@ -171,7 +171,7 @@ function prepare(config: Configuration, parameters: RequestParameters | undefine
   const opts = options ?? {};
   const dpop = opts.DPoP;
   if (dpop !== undefined && typeof dpop?.proof !== 'function') {
-    throw argumentError('"options.DPoP" must be a DPoP handle (getDPoPHandle)', 'ERR_INVALID_ARG_TYPE');
+    throw argumentError('"options.DPoP" must be a DPoP handle', 'ERR_INVALID_ARG_TYPE');
   }
   // A bad option could shorten a wait (a NaN cap makes every wake-up time NaN): refuse it up front.
   for (const name of ['now', 'sleep', 'onPoll', 'onState'] as const) {

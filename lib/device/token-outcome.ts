@@ -81,8 +81,7 @@ function jsonBody(http: HttpResponse): JsonObject | ClientError {
 export function classifyTokenResponse(http: HttpResponse, secrets: readonly string[], options: ClassifyOptions = {}): TokenOutcome {
   const outcome = classify(http, secrets, options);
   // rfc9449:8:nonce-retry: a use_dpop_nonce answer (400 body or 401 DPoP challenge) is told apart from other errors
-  if (outcome.kind === 'terminal' && options.dpop?.isNonceDemand(outcome.error) === true) return { ...outcome, kind: 'use_dpop_nonce' };
-  return outcome;
+  return outcome.kind === 'terminal' && options.dpop?.isNonceDemand(outcome.error) ? { ...outcome, kind: 'use_dpop_nonce' } : outcome;
 }
 
 function classify(http: HttpResponse, secrets: readonly string[], options: ClassifyOptions): TokenOutcome {
