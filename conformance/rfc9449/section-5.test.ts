@@ -13,6 +13,7 @@ import {
   pollDeviceAuthorizationGrant,
   randomDPoPKeyPair,
   refreshTokenGrant,
+  resumeDeviceAuthorizationGrant,
 } from '../../lib/index.js';
 import { decodeProof, dpopHarness, dpopLogin } from '../support/dpop-side.js';
 import { deviceBody, formOf, json, scriptedConfig } from '../support/harness.js';
@@ -99,4 +100,16 @@ test('rfc9449:10:dpop-jkt with the DPoP option, initiateDeviceAuthorization send
   const { config, fetch } = scriptedConfig(() => json(deviceBody()));
   await initiateDeviceAuthorization(config);
   assert.equal(formOf(fetch.calls[0]?.init.body).get('dpop_jkt'), null);
+});
+
+test('dg:dpop:api rfc9449:5:proof-header resumeDeviceAuthorizationGrant takes the handle too: a resumed flow proves the key, retries the nonce demand and gets a DPoP-bound token', async () => {
+  const h = await dpopHarness({ nonce: 'required', required: true });
+  const device = await initiateDeviceAuthorization(h.config, undefined, { now: h.clock.now });
+  h.server.approve(device.user_code);
+  const now = h.clock.now();
+  const saved = { v: 1, phase: 'waiting', device_code: device.device_code, interval: 5, deadline: now + 600_000, wakeAt: now + 5000, failures: 0, polls: 0, backoffCap: 60 } as const;
+  const tokens = await resumeDeviceAuthorizationGrant(h.config, saved, undefined, { DPoP: h.handle, now: h.clock.now, sleep: h.clock.sleep });
+  assert.equal(tokens.token_type, 'dpop');
+  assert.equal(h.server.dpop.boundTokens.get(tokens.access_token), await h.handle.thumbprint());
+  assert.equal(h.server.requests.filter((r) => r.endpoint === 'token').length, 2); // the demand, then the retry
 });
