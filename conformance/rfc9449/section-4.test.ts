@@ -3,7 +3,7 @@
 // node:crypto code, not by the library's.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ClientError, Configuration, customFetch, getDPoPHandle, pollDeviceAuthorizationGrant, randomDPoPKeyPair, refreshTokenGrant } from '../../lib/index.js';
+import { ClientError, Configuration, clockSkew, customFetch, getDPoPHandle, pollDeviceAuthorizationGrant, randomDPoPKeyPair, refreshTokenGrant } from '../../lib/index.js';
 import { checkProof, createDPoPState, jwkThumbprint } from '../server/dpop.js';
 import { decodeProof, dpopHarness, dpopLogin } from '../support/dpop-side.js';
 import { ISSUER, json, scriptedConfig } from '../support/harness.js';
@@ -40,6 +40,11 @@ test('rfc9449:4.1:header rfc9449:4.2:header rfc9449:4.2:claims rfc9449:4.2:htu e
   await refreshTokenGrant(config2, 'rt', undefined, { DPoP: getDPoPHandle(config2, keyPair) });
   assert.equal(q.fetch.calls[0]?.url, `${TOKEN}?tenant=a%20b`);
   assert.equal(decodeProof(q.fetch.calls[0]?.init.headers['dpop']).claims['htu'], TOKEN);
+  // iat follows the configuration's clockSkew, as the ID token checks do.
+  const skewed = new Configuration({ issuer: ISSUER, token_endpoint: TOKEN }, 'c', { [clockSkew]: 120 });
+  const at = Date.UTC(2026, 0, 1);
+  const iat = decodeProof(await getDPoPHandle(skewed, keyPair).proof('POST', new URL(TOKEN), () => at)).claims['iat'];
+  assert.equal(iat, at / 1000 + 120);
 });
 
 test('rfc9449:4.2:jti rfc9449:7.3:fresh-proof-retry every request gets a new proof with a jti of at least 96 random bits, retries and nonce retries included', async () => {
@@ -105,7 +110,9 @@ test('dg:dpop:bad-key a malformed key pair is OAUTH_INVALID_KEY at getDPoPHandle
   const { config, fetch } = scriptedConfig(() => json({}));
   const es = await randomDPoPKeyPair('ES256');
   const es384 = await randomDPoPKeyPair('ES384');
-  const verifyOnly = await crypto.subtle.importKey('jwk', await crypto.subtle.exportKey('jwk', es.publicKey), { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify']);
+  const publicJwk = await crypto.subtle.exportKey('jwk', es.publicKey);
+  const verifyOnly = await crypto.subtle.importKey('jwk', publicJwk, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify']);
+  const sealed = await crypto.subtle.importKey('jwk', publicJwk, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
   const bad: unknown[] = [
     null,
     'key',
@@ -116,6 +123,7 @@ test('dg:dpop:bad-key a malformed key pair is OAUTH_INVALID_KEY at getDPoPHandle
     { privateKey: es.privateKey, publicKey: { kty: 'EC' } }, // a JWK, not a CryptoKey
     { privateKey: es.privateKey },
     { privateKey: verifyOnly, publicKey: es.publicKey },
+    { privateKey: es.privateKey, publicKey: sealed }, // a public key that cannot be exported into the proof
   ];
   for (const keyPair of bad) assert.throws(() => getDPoPHandle(config, keyPair as CryptoKeyPair), isCode('OAUTH_INVALID_KEY'), String(keyPair));
   assert.equal(fetch.calls.length, 0);

@@ -1,5 +1,5 @@
 // A runnable RFC 8628 authorization server for the demo:
-//   node dist/conformance/server/main.js [--port N] [--host H] [--interval S] [--expires-in S] [--log]
+//   node dist/conformance/server/main.js [--port N] [--host H] [--interval S] [--expires-in S] [--log] [--dpop]
 // The first stdout line is `issuer: http://127.0.0.1:PORT`.
 import { pathToFileURL } from 'node:url';
 import { createAuthorizationServer, demoClients } from './authorization-server.js';
@@ -54,6 +54,7 @@ function parseArgs(argv: string[]): DemoServerOptions {
     else if (flag === '--interval') options.interval = number(flag, argv[++i]);
     else if (flag === '--expires-in') options.expiresIn = number(flag, argv[++i]);
     else if (flag === '--log') options.log = true;
+    else if (flag === '--dpop') options.dpop = { nonce: 'required' }; // RFC 9449: a nonce demanded on the first poll
     else throw new Error(`unknown argument: ${flag}`);
   }
   return options;
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
   try {
     options = parseArgs(process.argv.slice(2));
   } catch (error) {
-    console.error(`${(error as Error).message}\nusage: main.js [--port N] [--host H] [--interval S] [--expires-in S] [--log]`);
+    console.error(`${(error as Error).message}\nusage: main.js [--port N] [--host H] [--interval S] [--expires-in S] [--log] [--dpop]`);
     process.exitCode = 2;
     return;
   }

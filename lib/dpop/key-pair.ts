@@ -70,8 +70,9 @@ export function checkKeyPair(keyPair: CryptoKeyPair): Alg {
   // rfc9449:4.2:alg-asymmetric: "It MUST NOT be none or an identifier for a symmetric algorithm"
   if (!isAsymmetric(alg)) throw unsupportedAlgorithm();
   if (privateKey?.type !== 'private' || !privateKey.usages.includes('sign')) throw invalidKey('"keyPair.privateKey" must be a private signing key');
-  if (algorithmOf(publicKey as CryptoKey) !== alg || publicKey?.type !== 'public') {
-    throw invalidKey('"keyPair.publicKey" must be the public key of the same algorithm');
+  // The public key goes into every proof as a JWK, so it must be exportable.
+  if (algorithmOf(publicKey as CryptoKey) !== alg || publicKey?.type !== 'public' || !publicKey.extractable) {
+    throw invalidKey('"keyPair.publicKey" must be the extractable public key of the same algorithm');
   }
   return alg;
 }
