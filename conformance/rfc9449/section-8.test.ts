@@ -82,6 +82,8 @@ test('dg:dpop:nonce-loop a server that demands a new nonce on every request gets
   assert.ok(login.error instanceof ClientError);
   assert.equal(login.error.code, 'OAUTH_TIMEOUT');
   assert.equal(login.error.error, 'expired_token');
+  // The cause says why: the server's last use_dpop_nonce answer.
+  assert.ok(login.error.cause instanceof ResponseBodyError && login.error.cause.error === 'use_dpop_nonce', String(login.error.cause));
   // Polls at 5, 10, 15, 20 and 25 s, each followed at once by its one retry: 10 requests, not more.
   const times = login.token.map((r) => r.time - login.token[0]!.time);
   assert.deepEqual(times, [0, 0, 5, 5, 10, 10, 15, 15, 20, 20].map((t) => t * S));

@@ -14,7 +14,7 @@ import { ClientError, argumentError } from '../errors.ts';
 import { MAX_TIMER_MS, abortError, abortableSleep, timerSleep, type Sleep } from '../http/timers.ts';
 import type { DPoPHandle } from '../oauth/dpop-handle.ts';
 import type { RequestParameters } from '../oauth/parameters.ts';
-import { initialState, parsePollingState, step, type PollingState, type PollingStep, type TokenOutcome } from './polling-machine.ts';
+import { expiredError, initialState, parsePollingState, step, type PollingState, type PollingStep, type TokenOutcome } from './polling-machine.ts';
 import { authenticatedForm, postForm, type AuthenticatedForm } from '../oauth/request.ts';
 import { deviceAccessTokenParameters } from './token-request.ts';
 import { classifyRequestFailure, classifyTokenResponse } from './token-outcome.ts';
@@ -137,7 +137,8 @@ async function drive(run: Run, state: PollingState, key?: DeviceAuthorizationRes
       options.onState?.(current.state);
       const { command } = current;
       if (command.type === 'done') return tokenResult(command.token, command.claims, command.receivedAt, now);
-      if (command.type === 'fail') throw command.error;
+      // dg:dpop:nonce-loop: a flow that expires right after a nonce demand carries that demand as the cause.
+      if (command.type === 'fail') throw last?.kind === 'use_dpop_nonce' ? expiredError(last.error) : command.error;
       if (command.type === 'sleep') {
         const at = now();
         // A re-sleep (timer fired early, or a long wait split) is the same wait: report it once.
