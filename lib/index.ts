@@ -58,6 +58,6 @@ export { validateTokenResponse, type TokenEndpointResponse } from './oauth/token
 export { classifyRequestFailure, classifyTokenResponse, type ClassifyOptions } from './device/token-outcome.ts';
 export type { TokenEndpointResponseHelpers } from './oauth/token-result.ts';
 export { refreshTokenGrant, type RefreshTokenGrantOptions } from './oauth/refresh.ts';
-export type { DPoPHandle } from './oauth/dpop-handle.ts';
+export type { DPoPHandle, DPoPOptions } from './oauth/dpop-handle.ts';
 export { getDPoPHandle, type DPoPHandleOptions } from './dpop/handle.ts';
 export { randomDPoPKeyPair, type GenerateKeyPairOptions } from './dpop/key-pair.ts';

@@ -33,7 +33,8 @@ export async function dpopDeviceLogin(server: URL, clientId: string, scope: stri
     refreshToken,
     subject: tokens.claims()?.sub,
     async refresh() {
-      const refreshed = await client.refreshTokenGrant(config, refreshToken!, undefined, { DPoP });
+      const options: client.DPoPOptions = { DPoP };
+      const refreshed = await client.refreshTokenGrant(config, refreshToken!, undefined, options);
       refreshToken = refreshed.refresh_token ?? refreshToken;
       return { tokenType: refreshed.token_type, accessToken: refreshed.access_token, subject: refreshed.claims()?.sub };
     },

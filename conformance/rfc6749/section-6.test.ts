@@ -103,11 +103,18 @@ test('dg:refresh:signature dg:dpop:handle-argument bad arguments are TypeErrors 
     ['rt', { refresh_token: 'other' }, undefined, 'ERR_INVALID_ARG_VALUE'],
     ['rt', undefined, { DPoP: {} }, 'ERR_INVALID_ARG_TYPE'],
     ['rt', undefined, { DPoP: null }, 'ERR_INVALID_ARG_TYPE'],
+    ['rt', undefined, { expectedSubject: 42 }, 'ERR_INVALID_ARG_TYPE'],
+    ['rt', undefined, { now: 5 }, 'ERR_INVALID_ARG_TYPE'],
+    ['rt', undefined, { allowedTokenTypes: 'mac' }, 'ERR_INVALID_ARG_TYPE'],
+    ['rt', undefined, { allowedTokenTypes: [1] }, 'ERR_INVALID_ARG_TYPE'],
   ];
   for (const [token, parameters, options, code] of cases) {
     await assert.rejects(refreshTokenGrant(config, token as string, parameters as never, options as never), (e: unknown) => e instanceof TypeError && (e as { code?: string }).code === code);
   }
   assert.equal(fetch.calls.length, 0);
+  // A null options object is no options at all, as in openid-client.
+  const ok = scriptedConfig(() => json({ access_token: 'at', token_type: 'Bearer' }));
+  assert.equal((await refreshTokenGrant(ok.config, 'rt', undefined, null as never)).access_token, 'at');
 });
 
 test('oidc:12.2:same-sub dg:refresh:expected-subject with expectedSubject, a refreshed ID token for another sub is refused; without it, the ID token is still checked', async () => {

@@ -30,3 +30,13 @@ export interface DPoPHandle {
   /** The RFC 7638 thumbprint of the public key, as sent in `dpop_jkt`. */
   thumbprint(): Promise<string>;
 }
+
+/**
+ * openid-client v6's `DPoPOptions`: the `DPoP` member of the poll and refresh options.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-5
+ */
+export interface DPoPOptions {
+  /** A handle from `getDPoPHandle`: every token request carries a proof of its key. */
+  DPoP?: DPoPHandle;
+}

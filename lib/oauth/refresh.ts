@@ -75,14 +75,21 @@ export async function refreshTokenGrant(
   config: Configuration,
   refreshToken: string,
   parameters?: RequestParameters,
-  options: RefreshTokenGrantOptions = {},
+  refreshOptions?: RefreshTokenGrantOptions,
 ): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
+  const options = refreshOptions ?? {};
   if (typeof refreshToken !== 'string' || refreshToken === '') {
     throw argumentError('"refreshToken" must be a non-empty string', 'ERR_INVALID_ARG_TYPE');
   }
-  const dpop = options.DPoP;
+  const { DPoP: dpop, expectedSubject, allowedTokenTypes: types } = options;
   if (dpop !== undefined && typeof dpop?.proof !== 'function') {
     throw argumentError('"options.DPoP" must be a DPoP handle (getDPoPHandle)', 'ERR_INVALID_ARG_TYPE');
+  }
+  const badNow = options.now !== undefined && typeof options.now !== 'function';
+  const badSubject = expectedSubject !== undefined && typeof expectedSubject !== 'string';
+  const badTypes = types !== undefined && !(Array.isArray(types) && types.every((t) => typeof t === 'string'));
+  if (badNow || badSubject || badTypes) {
+    throw argumentError('"options.now" must be a function, "options.expectedSubject" a string and "options.allowedTokenTypes" an array of strings', 'ERR_INVALID_ARG_TYPE');
   }
   const now = options.now ?? Date.now;
   const context = requestContext(config, now);
