@@ -61,7 +61,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions = 
     grants: new Map(),
     userCodes: new Map(),
     refreshTokens: new Map(),
-    signer: createIdTokenSigner(),
+    signer: createIdTokenSigner(options.idTokenAlg),
     faults: new FaultQueues(),
     forcedSlowDowns: 0,
   };
@@ -179,7 +179,9 @@ export function createAuthorizationServer(options: AuthorizationServerOptions = 
       }
       return views;
     },
-    jwks: context.signer.jwks,
+    get jwks() {
+      return context.signer.jwks;
+    },
     reset() {
       context.grants.clear();
       context.userCodes.clear();

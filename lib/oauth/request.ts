@@ -10,6 +10,7 @@
 import type { RequestContext } from './configuration.ts';
 import { formBody } from './form.ts';
 import { send, type HttpResponse } from '../http/http.ts';
+import { race } from '../http/timers.ts';
 
 /** Body members whose values are secrets, to redact from anything the server sends back. */
 const SECRET_PARAMETERS = ['client_secret', 'client_assertion', 'device_code', 'refresh_token', 'code'];
@@ -22,6 +23,8 @@ const SECRET_PARAMETERS = ['client_secret', 'client_assertion', 'device_code', '
 export interface PostResult {
   http: HttpResponse;
   secrets: string[];
+  /** The form as sent, so that a deterministic authentication can be reused. */
+  form: AuthenticatedForm;
 }
 
 /**
@@ -56,15 +59,19 @@ export async function authenticatedForm(context: RequestContext, params: URLSear
  *
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
  */
-export async function postForm(
+export function postForm(
   context: RequestContext,
   url: URL,
   form: AuthenticatedForm | URLSearchParams,
   signal?: AbortSignal,
 ): Promise<PostResult> {
-  const { headers, body, secrets } = form instanceof URLSearchParams ? await authenticatedForm(context, form) : form;
-  const http = await send(context.http, { method: 'POST', url, headers, body }, signal);
-  return { http, secrets };
+  // dg:clientauth:bounded: the caller's abort and the request timeout cover the ClientAuth too (a
+  // signer behind a KMS may stall). One timer: `send` runs untimed on the signal this race aborts.
+  return race(async (aborted) => {
+    const built = form instanceof URLSearchParams ? await authenticatedForm(context, form) : form;
+    const http = await send({ ...context.http, timeout: Infinity }, { method: 'POST', url, headers: built.headers, body: built.body }, aborted);
+    return { http, secrets: built.secrets, form: built };
+  }, context.http.timeout * 1000, signal);
 }
 
 function collectSecrets(params: URLSearchParams, headers: Headers): string[] {
