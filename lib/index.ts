@@ -6,8 +6,17 @@
  * @module
  */
 
-export { ClientSecretBasic, ClientSecretPost, None, type ClientAuth } from './oauth/client-auth.ts';
+export { ClientSecretBasic, ClientSecretPost, None, TlsClientAuth, type ClientAuth } from './oauth/client-auth.ts';
+export {
+  ClientSecretJwt,
+  PrivateKeyJwt,
+  modifyAssertion,
+  type ModifyAssertionFunction,
+  type ModifyAssertionOptions,
+  type PrivateKey,
+} from './oauth/jwt-client-auth.ts';
 export { Configuration, allowInsecureRequests } from './oauth/configuration.ts';
+export { enableNonRepudiationChecks } from './oauth/id-token-signature.ts';
 export {
   deviceAuthorizationReceivedAt,
   initiateDeviceAuthorization,

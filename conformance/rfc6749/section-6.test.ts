@@ -10,6 +10,7 @@ import {
   ResponseBodyError,
   WWWAuthenticateChallengeError,
   customFetch,
+  enableNonRepudiationChecks,
   initiateDeviceAuthorization,
   refreshTokenGrant,
   type ClientAuth,
@@ -144,4 +145,27 @@ test('oidc:12.2:same-iss-aud a refreshed ID token from another issuer or for ano
     await assert.rejects(refreshTokenGrant(config, 'rt'), (e: unknown) => e instanceof ClientError && e.code === code);
   }
   assert.equal(ISSUER, goodClaims(now)['iss']);
+});
+
+test('dg:idtoken:signature-opt-in dg:refresh:signature after enableNonRepudiationChecks, a refreshed ID token\'s signature is verified with the server\'s JWKS', async () => {
+  const { h, refreshToken } = await loggedIn();
+  const metadata = { ...h.config.serverMetadata(), jwks_uri: `${ISSUER}/jwks` };
+  const checked = new Configuration(metadata, CLIENT_ID);
+  checked[customFetch] = h.fetch;
+  enableNonRepudiationChecks(checked);
+  const good = await refreshTokenGrant(checked, refreshToken, undefined, { now: h.clock.now });
+  assert.ok(good.id_token);
+  assert.ok(h.server.requests.some((r) => r.endpoint === 'jwks'), 'the JWKS was fetched');
+  // The same server, but the refresh answer's ID token has its signature bytes flipped.
+  const tampered = new Configuration(metadata, CLIENT_ID);
+  tampered[customFetch] = async (url, init) => {
+    const response = await h.fetch(url, init);
+    if (!url.endsWith('/token')) return response;
+    const body = (await response.json()) as Record<string, string>;
+    const [head, payload, signature = ''] = body['id_token']!.split('.');
+    body['id_token'] = `${head}.${payload}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`;
+    return json(body);
+  };
+  enableNonRepudiationChecks(tampered);
+  await assert.rejects(refreshTokenGrant(tampered, good.refresh_token!, undefined, { now: h.clock.now }), (e: unknown) => e instanceof ClientError && e.code === 'OAUTH_JWS_SIGNATURE_INVALID');
 });

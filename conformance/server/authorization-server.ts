@@ -62,7 +62,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions = 
     grants: new Map(),
     userCodes: new Map(),
     refreshTokens: new Map(),
-    signer: createIdTokenSigner(),
+    signer: createIdTokenSigner(options.idTokenAlg),
     faults: new FaultQueues(),
     forcedSlowDowns: 0,
     dpop: createDPoPState(options.dpop),
@@ -181,7 +181,9 @@ export function createAuthorizationServer(options: AuthorizationServerOptions = 
       }
       return views;
     },
-    jwks: context.signer.jwks,
+    get jwks() {
+      return context.signer.jwks;
+    },
     dpop: context.dpop,
     reset() {
       context.grants.clear();

@@ -20,12 +20,14 @@ import type { DPoPServerOptions, DPoPServerState } from './dpop.js';
 
 export type ServerReply = HttpReply | { fault: 'reset' } | { fault: 'hang' };
 
-export type ClientAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post';
+export type ClientAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'client_secret_jwt';
 
 export interface RegisteredClient {
   clientId: string;
   clientSecret?: string;
   authMethod: ClientAuthMethod;
+  /** private_key_jwt: the client's public keys (JWKs). */
+  jwks?: Array<Record<string, unknown>>;
 }
 
 /** A scripted misbehaviour. `status` defaults are given next to each kind. */
@@ -144,6 +146,8 @@ export interface AuthorizationServerOptions {
   strictBasicEncoding?: boolean;
   /** Access token lifetime in seconds (default 3600). */
   accessTokenExpiresIn?: number;
+  /** The alg of the ID tokens (default RS256); both keys are in the JWKS either way. */
+  idTokenAlg?: 'RS256' | 'ES256';
   /** DPoP (RFC 9449) at the token endpoint: nonces, binding; see DPoPServerOptions. */
   dpop?: DPoPServerOptions;
 }

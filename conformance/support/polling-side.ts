@@ -67,6 +67,8 @@ export interface ScriptOptions {
   fallback?: TokenReply;
   /** Extra client metadata, e.g. `[clockTolerance]` or `[clockSkew]`. */
   clientMetadata?: Partial<ClientMetadata>;
+  /** Extra server metadata, e.g. `id_token_signing_alg_values_supported`. */
+  serverMetadata?: Record<string, unknown>;
 }
 
 /** A Configuration whose token endpoint answers `replies` in order, on a fake clock. */
@@ -92,7 +94,7 @@ export function script(replies: TokenReply[], options: ScriptOptions = {}): Scri
     return typeof reply === 'function' ? reply({ index, init, clock }) : reply;
   };
   const config = new Configuration(
-    { issuer: ISSUER, token_endpoint: `${ISSUER}/token`, device_authorization_endpoint: `${ISSUER}/device_authorization` },
+    { issuer: ISSUER, token_endpoint: `${ISSUER}/token`, device_authorization_endpoint: `${ISSUER}/device_authorization`, ...options.serverMetadata },
     CLIENT_ID,
     { ...(options.auth === 'post' ? { client_secret: CLIENT_SECRET } : {}), ...options.clientMetadata },
     options.auth === 'post' ? ClientSecretPost() : None(),
@@ -195,7 +197,7 @@ export const networkError = (): never => {
 const b64url = (value: string): string => Buffer.from(value).toString('base64url');
 
 /** An unsigned but well-formed compact JWS: header.payload.signature, all base64url. */
-export function jwt(claims: Record<string, unknown>, header: Record<string, unknown> = { alg: 'ES256', typ: 'JWT' }): string {
+export function jwt(claims: Record<string, unknown>, header: Record<string, unknown> = { alg: 'RS256', typ: 'JWT' }): string {
   return `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}.${b64url('not-a-real-signature')}`;
 }
 

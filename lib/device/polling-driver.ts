@@ -8,14 +8,14 @@
  */
 
 import { isDeterministic } from '../oauth/client-auth.ts';
-import { endpoint, requestContext, type Configuration, type RequestContext } from '../oauth/configuration.ts';
+import { endpoint, idTokenVerifiers, requestContext, type Configuration, type IdTokenVerifier, type RequestContext } from '../oauth/configuration.ts';
 import { deviceAuthorizationReceivedAt, type DeviceAuthorizationResponse } from './device-authorization.ts';
 import { ClientError, argumentError } from '../errors.ts';
 import { MAX_TIMER_MS, abortError, abortableSleep, timerSleep, type Sleep } from '../http/timers.ts';
 import type { DPoPHandle } from '../oauth/dpop-handle.ts';
 import type { RequestParameters } from '../oauth/parameters.ts';
 import { expiredError, initialState, parsePollingState, step, type PollingState, type PollingStep, type TokenOutcome } from './polling-machine.ts';
-import { authenticatedForm, postForm, type AuthenticatedForm } from '../oauth/request.ts';
+import { postForm, type AuthenticatedForm } from '../oauth/request.ts';
 import { deviceAccessTokenParameters } from './token-request.ts';
 import { classifyRequestFailure, classifyTokenResponse } from './token-outcome.ts';
 import type { TokenEndpointResponse } from '../oauth/token-response.ts';
@@ -98,6 +98,8 @@ interface Run {
   form?: AuthenticatedForm;
   options: DeviceAuthorizationGrantPollOptions;
   now: () => number;
+  /** The ID token signature check, when enabled for the configuration. */
+  verify: IdTokenVerifier | undefined;
   /** The DPoP handle, if any; called only through its interface, so lib/dpop is not imported here. */
   dpop: DPoPHandle | undefined;
 }
@@ -106,15 +108,16 @@ async function pollOnce(run: Run): Promise<TokenOutcome> {
   const { signal, allowedTokenTypes } = run.options;
   try {
     // Our own methods give the same form every time, so it is built once per flow; any other
-    // ClientAuth runs on a fresh copy for every request (it may append a new assertion each time).
-    let form = run.form;
-    if (form === undefined) {
-      form = await authenticatedForm(run.context, new URLSearchParams(run.params));
-      if (isDeterministic(run.context.auth)) run.form = form;
-    }
-    const { http, secrets } = await postForm(run.context, run.url, form, signal, run.dpop);
+    // ClientAuth runs on a fresh copy for every request (it may append a new assertion each time),
+    // within the request's timeout and abort.
+    const sent = await postForm(run.context, run.url, run.form ?? new URLSearchParams(run.params), signal, run.dpop);
+    if (isDeterministic(run.context.auth)) run.form = sent.form;
+    const { http, secrets } = sent;
     const { server, client } = run.context;
-    return classifyTokenResponse(http, secrets, { allowedTokenTypes, idToken: { server, client, now: run.now() }, dpop: run.dpop });
+    const outcome = classifyTokenResponse(http, secrets, { allowedTokenTypes, idToken: { server, client, now: run.now() }, dpop: run.dpop });
+    // dg:idtoken:signature-opt-in: with enableNonRepudiationChecks, the ID token's signature is checked too
+    const failure = outcome.kind === 'token' && outcome.body.id_token !== undefined ? await run.verify?.(outcome.body.id_token, signal) : undefined;
+    return failure === undefined ? outcome : { kind: 'terminal', error: failure };
   } catch (error) {
     if (signal?.aborted) throw abortError(signal.reason);
     return classifyRequestFailure(error);
@@ -196,6 +199,7 @@ function prepare(config: Configuration, parameters: RequestParameters | undefine
     params: deviceAccessTokenParameters(deviceCode, parameters),
     options: opts,
     now,
+    verify: idTokenVerifiers.get(config),
     dpop,
   };
 }

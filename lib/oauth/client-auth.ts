@@ -43,7 +43,12 @@ function register(auth: ClientAuth): ClientAuth {
   return auth;
 }
 
-function secretOf(explicit: string | undefined, client: ClientMetadata): string {
+/**
+ * The client secret to use: the one given, else the client metadata's. Internal.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ */
+export function secretOf(explicit: string | undefined, client: ClientMetadata): string {
   const secret = explicit ?? client.client_secret;
   if (typeof secret !== 'string') throw argumentError('"client_secret" must be a string', 'ERR_INVALID_ARG_TYPE');
   if (secret.length === 0) throw argumentError('"client_secret" must not be empty', 'ERR_INVALID_ARG_VALUE');
@@ -89,5 +94,19 @@ export function ClientSecretBasic(clientSecret?: string): ClientAuth {
     const secret = secretOf(clientSecret, client);
     // RFC 6749 §2.3.1: encode with App. B, then base64 "id:secret". The result is ASCII, so btoa is safe.
     headers.set('authorization', 'Basic ' + btoa(formEncode(client.client_id) + ':' + formEncode(secret)));
+  });
+}
+
+/**
+ * `tls_client_auth` (RFC 8705 §2.1): the client authenticates with its TLS client certificate,
+ * so the body only names it. The certificate itself is configured on the fetch: pass a
+ * `customFetch` whose dispatcher presents it (see README, "mTLS").
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8705#section-2
+ */
+export function TlsClientAuth(): ClientAuth {
+  return register((_as, client, body) => {
+    // rfc8705 §2: the client_id in the body identifies the client; the certificate authenticates it.
+    body.set('client_id', client.client_id);
   });
 }

@@ -10,7 +10,7 @@
 
 import { ClientError, argumentError } from '../errors.ts';
 import { parseJsonObject } from '../http/json.ts';
-import { endpoint, requestContext, type Configuration, type RequestContext } from './configuration.ts';
+import { endpoint, idTokenVerifiers, requestContext, type Configuration, type RequestContext } from './configuration.ts';
 import type { DPoPHandle } from './dpop-handle.ts';
 import { errorFromResponse, tryReadOAuthError } from './oauth-error.ts';
 import { requestParameters, type RequestParameters } from './parameters.ts';
@@ -100,12 +100,19 @@ export async function refreshTokenGrant(
   params.set('refresh_token', refreshToken);
   const url = endpoint(context.server, 'token_endpoint');
   // rfc6749:6:client-auth: "the client MUST authenticate with the authorization server" (fresh for every request)
-  const send = () => postForm(context, url, new URLSearchParams(params), options.signal, dpop);
+  const verify = idTokenVerifiers.get(config);
+  const attempt = async (): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> => {
+    const result = readAnswer(context, await postForm(context, url, new URLSearchParams(params), options.signal, dpop), options, now);
+    // dg:idtoken:signature-opt-in: with enableNonRepudiationChecks, a refreshed ID token's signature is checked too
+    const failure = result.id_token === undefined ? undefined : await verify?.(result.id_token, options.signal);
+    if (failure !== undefined) throw failure;
+    return result;
+  };
   try {
-    return readAnswer(context, await send(), options, now);
+    return await attempt();
   } catch (error) {
     // rfc9449:8:nonce-retry dg:dpop:nonce-loop: one immediate retry with the nonce the server just sent; a second demand is thrown
     if (dpop?.isNonceDemand(error as Error) !== true) throw error;
   }
-  return readAnswer(context, await send(), options, now);
+  return attempt();
 }

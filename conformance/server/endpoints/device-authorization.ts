@@ -12,7 +12,7 @@ export function deviceAuthorization(
   request: ServerRequest,
   pairs: Array<[string, string]>,
 ): HttpReply {
-  const checked = readClientRequest(context, request, pairs);
+  const checked = readClientRequest(context, request, pairs, endpoints);
   if (!checked.ok) return checked.reply;
   const { params, client } = checked.value;
   const { settings } = context;

@@ -15,7 +15,7 @@ export function tokenEndpoint(
   request: ServerRequest,
   pairs: Array<[string, string]>,
 ): HttpReply {
-  const checked = readClientRequest(context, request, pairs);
+  const checked = readClientRequest(context, request, pairs, endpoints);
   if (!checked.ok) return checked.reply;
   const { params, client } = checked.value;
   const grantType = params.get('grant_type');
