@@ -3,7 +3,7 @@
 // node:crypto code, not by the library's.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ClientError, Configuration, clockSkew, customFetch, getDPoPHandle, pollDeviceAuthorizationGrant, randomDPoPKeyPair, refreshTokenGrant } from '../../lib/index.js';
+import { ClientError, Configuration, clockSkew, customFetch, getDPoPHandle, modifyAssertion, pollDeviceAuthorizationGrant, randomDPoPKeyPair, refreshTokenGrant } from '../../lib/index.js';
 import { checkProof, createDPoPState, jwkThumbprint } from '../server/dpop.js';
 import { decodeProof, dpopHarness, dpopLogin } from '../support/dpop-side.js';
 import { ISSUER, json, scriptedConfig } from '../support/harness.js';
@@ -127,4 +127,21 @@ test('dg:dpop:bad-key a malformed key pair is OAUTH_INVALID_KEY at getDPoPHandle
   ];
   for (const keyPair of bad) assert.throws(() => getDPoPHandle(config, keyPair as CryptoKeyPair), isCode('OAUTH_INVALID_KEY'), String(keyPair));
   assert.equal(fetch.calls.length, 0);
+});
+
+test('dg:dpop:api getDPoPHandle takes openid-client\'s [modifyAssertion]: it may add to each proof before signing; a non-function is a TypeError', async () => {
+  const { config } = scriptedConfig(() => json({}));
+  const keyPair = await randomDPoPKeyPair();
+  const handle = getDPoPHandle(config, keyPair, {
+    [modifyAssertion]: (header, claims) => {
+      header['kid'] = 'proof-key';
+      claims['client_id'] = 'c';
+    },
+  });
+  const proof = await handle.proof('POST', new URL(TOKEN));
+  const { header, claims } = decodeProof(proof);
+  assert.equal(header['kid'], 'proof-key');
+  assert.equal(claims['client_id'], 'c');
+  assert.equal(checkProof(createDPoPState(), proof, TOKEN, Date.now()).ok, true, 'still a valid proof');
+  assert.throws(() => getDPoPHandle(config, keyPair, { [modifyAssertion]: 'no' as never }), (e: unknown) => e instanceof TypeError && (e as { code?: string }).code === 'ERR_INVALID_ARG_TYPE');
 });

@@ -8,11 +8,12 @@
  * @module
  */
 
-import { ClientError, WWWAuthenticateChallengeError } from '../errors.ts';
+import { ClientError, WWWAuthenticateChallengeError, argumentError } from '../errors.ts';
 import type { Alg } from '../jose/algorithms.ts';
 import { calculateJwkThumbprint, exportPublicJwk } from '../jose/jwk.ts';
 import { requestContext, type Configuration } from '../oauth/configuration.ts';
 import type { DPoPHandle } from '../oauth/dpop-handle.ts';
+import { modifyAssertion, type ModifyAssertionFunction, type ModifyAssertionOptions } from '../oauth/jwt-client-auth.ts';
 import { clockSkew, type ClientMetadata } from '../oauth/metadata.ts';
 import type { TokenEndpointResponse } from '../oauth/token-response.ts';
 import { checkKeyPair } from './key-pair.ts';
@@ -25,15 +26,17 @@ class Handle implements DPoPHandle {
   readonly #alg: Alg;
   readonly #keyPair: CryptoKeyPair;
   readonly #client: ClientMetadata;
+  readonly #modify: ModifyAssertionFunction | undefined;
   /** The public JWK, exported once, on first use. */
   #jwk: Promise<JsonWebKey> | undefined;
   /** The last nonce of each server origin (RFC 9449 §8, §9). */
   readonly #nonces = new Map<string, string>();
 
-  constructor(alg: Alg, keyPair: CryptoKeyPair, client: ClientMetadata) {
+  constructor(alg: Alg, keyPair: CryptoKeyPair, client: ClientMetadata, modify: ModifyAssertionFunction | undefined) {
     this.#alg = alg;
     this.#keyPair = keyPair;
     this.#client = client;
+    this.#modify = modify;
   }
 
   #publicJwk(): Promise<JsonWebKey> {
@@ -46,7 +49,8 @@ class Handle implements DPoPHandle {
     const iat = Math.floor(now() / 1000) + (this.#client[clockSkew] ?? 0);
     // rfc9449:8.2:use-new-nonce rfc9449:9:nonce-per-server: the nonce last supplied by this origin goes in every later proof
     const nonce = this.#nonces.get(htu.origin);
-    return signProof({ alg: this.#alg, jwk: await this.#publicJwk(), privateKey: this.#keyPair.privateKey, htm, htu, iat, nonce });
+    const jwk = await this.#publicJwk();
+    return signProof({ alg: this.#alg, jwk, privateKey: this.#keyPair.privateKey, htm, htu, iat, nonce, modify: this.#modify });
   }
 
   observe(url: URL, response: Response): void {
@@ -79,11 +83,12 @@ class Handle implements DPoPHandle {
 }
 
 /**
- * Options of {@link getDPoPHandle}. openid-client's `modifyAssertion` is not supported.
+ * Options of {@link getDPoPHandle}, as openid-client's `ModifyAssertionOptions`: `[modifyAssertion]`
+ * may change each proof's header and claims just before it is signed.
  *
- * @see https://www.rfc-editor.org/rfc/rfc9449
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-4.2
  */
-export type DPoPHandleOptions = Record<string, never>;
+export type DPoPHandleOptions = ModifyAssertionOptions;
 
 /**
  * A DPoP handle around a key pair, for `pollDeviceAuthorizationGrant`, `refreshTokenGrant` and
@@ -93,7 +98,11 @@ export type DPoPHandleOptions = Record<string, never>;
  * @param keyPair From `randomDPoPKeyPair()` or any asymmetric signing CryptoKeyPair.
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-4
  */
-export function getDPoPHandle(config: Configuration, keyPair: CryptoKeyPair, _options?: DPoPHandleOptions): DPoPHandle {
+export function getDPoPHandle(config: Configuration, keyPair: CryptoKeyPair, options?: DPoPHandleOptions): DPoPHandle {
   const { client } = requestContext(config);
-  return new Handle(checkKeyPair(keyPair), keyPair, client);
+  const modify = options?.[modifyAssertion];
+  if (modify !== undefined && typeof modify !== 'function') {
+    throw argumentError('"options[modifyAssertion]" must be a function', 'ERR_INVALID_ARG_TYPE');
+  }
+  return new Handle(checkKeyPair(keyPair), keyPair, client, modify);
 }

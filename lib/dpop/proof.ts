@@ -9,6 +9,7 @@
 import type { Alg } from '../jose/algorithms.ts';
 import { encodeBase64url } from '../jose/base64url.ts';
 import { signJws } from '../jose/jws.ts';
+import type { ModifyAssertionFunction } from '../oauth/jwt-client-auth.ts';
 
 /**
  * What one proof is made of.
@@ -25,6 +26,8 @@ export interface ProofInput {
   /** Seconds since the epoch. */
   iat: number;
   nonce?: string | undefined;
+  /** openid-client's modifyAssertion: changes the header and claims in place just before signing. */
+  modify?: ModifyAssertionFunction | undefined;
 }
 
 /**
@@ -59,5 +62,6 @@ export function signProof(input: ProofInput): Promise<string> {
   const claims: Record<string, unknown> = { jti: newJti(), htm: input.htm, htu: htuOf(input.htu), iat: input.iat };
   // rfc9449:4.2:nonce: "the DPoP proof MUST also contain" the nonce the server provided
   if (input.nonce !== undefined) claims['nonce'] = input.nonce;
+  input.modify?.(header, claims);
   return signJws(header, claims, input.privateKey);
 }
