@@ -7,8 +7,17 @@
  */
 
 // dg:compat:exports dg:runtime:web-standard dg:runtime:other-runtimes: openid-client v6's names; the portable core imports no node: module and runs on web-standard APIs alone.
-export { ClientSecretBasic, ClientSecretPost, None, type ClientAuth } from './oauth/client-auth.ts';
+export { ClientSecretBasic, ClientSecretPost, None, TlsClientAuth, type ClientAuth } from './oauth/client-auth.ts';
+export {
+  ClientSecretJwt,
+  PrivateKeyJwt,
+  modifyAssertion,
+  type ModifyAssertionFunction,
+  type ModifyAssertionOptions,
+  type PrivateKey,
+} from './oauth/jwt-client-auth.ts';
 export { Configuration, allowInsecureRequests } from './oauth/configuration.ts';
+export { enableNonRepudiationChecks } from './oauth/id-token-signature.ts';
 export {
   deviceAuthorizationReceivedAt,
   initiateDeviceAuthorization,
@@ -59,3 +68,7 @@ export { validateTokenResponse, type TokenEndpointResponse } from './oauth/token
 export { classifyRequestFailure, classifyTokenResponse, type ClassifyOptions } from './device/token-outcome.ts';
 export type { TokenEndpointResponseHelpers } from './oauth/token-result.ts';
 export { profiles, type Profile, type ProfileFetch, type ProfileName } from './profiles.ts';
+export { refreshTokenGrant, type RefreshTokenGrantOptions } from './oauth/refresh.ts';
+export type { DPoPHandle, DPoPOptions } from './oauth/dpop-handle.ts';
+export { getDPoPHandle, type DPoPHandleOptions } from './dpop/handle.ts';
+export { randomDPoPKeyPair, type GenerateKeyPairOptions } from './dpop/key-pair.ts';

@@ -2,8 +2,9 @@
 // server on a loopback port (1 s polling interval), runs the device-grant CLI against it, and
 // plays the user: about 3 s after the code appears, it opens the verification page and presses
 // Approve, over HTTP, as a browser would. `--manual` leaves that to a person with a browser.
+// `--dpop` makes it a DPoP-bound login (RFC 9449): the server demands a nonce on the first poll.
 //
-//   node dist/conformance/demo/run.js [--manual]
+//   node dist/conformance/demo/run.js [--manual] [--dpop]
 import { pathToFileURL } from 'node:url';
 import { main, type CliIO } from '../../lib/cli/main.js';
 import { startDemoServer, type DemoServer } from '../server/main.js';
@@ -17,6 +18,8 @@ export interface DemoOptions {
   approveAfterMs?: number;
   /** Lifetime of the codes, seconds (default 60, or 600 with `manual`). */
   expiresIn?: number;
+  /** A DPoP-bound login: the CLI runs with --dpop, the server requires proofs and demands a nonce. */
+  dpop?: boolean;
 }
 
 const wait = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -50,7 +53,12 @@ async function scriptedUser(demo: DemoServer, io: CliIO, delayMs: number, signal
 /** Runs the demo and resolves to the CLI's exit code. */
 export async function runDemo(io: CliIO, options: DemoOptions = {}): Promise<number> {
   const manual = options.manual === true;
-  const demo = await startDemoServer({ interval: options.interval ?? 1, expiresIn: options.expiresIn ?? (manual ? 600 : 60) });
+  const dpop = options.dpop === true;
+  const demo = await startDemoServer({
+    interval: options.interval ?? 1,
+    expiresIn: options.expiresIn ?? (manual ? 600 : 60),
+    ...(dpop && { dpop: { nonce: 'required', required: true } }),
+  });
   const issuer = demo.url.origin;
   const stopUser = new AbortController();
   io.stderr.write(`[demo] authorization server: ${issuer} (client demo-public, polling interval ${options.interval ?? 1} s)\n`);
@@ -59,13 +67,16 @@ export async function runDemo(io: CliIO, options: DemoOptions = {}): Promise<num
   } else {
     io.stderr.write('[demo] a scripted user will approve about 3 s after the code appears (use --manual to do it yourself)\n\n');
   }
+  if (dpop) io.stderr.write('[demo] DPoP: every token request carries a proof, and the server demands a nonce on the first poll\n\n');
   const user = manual ? Promise.resolve() : scriptedUser(demo, io, options.approveAfterMs ?? 3000, stopUser.signal);
   const userDone = user.catch((error: unknown) => {
     if (!stopUser.signal.aborted) io.stderr.write(`[demo] the scripted user failed: ${String(error)}\n`);
   });
   try {
-    const args = ['--issuer', issuer, '--client-id', 'demo-public', '--insecure', '--json'];
-    return await main(manual ? [...args, '--qr'] : args, io);
+    const args = ['--issuer', issuer, '--client-id', 'demo-public', '--insecure', '--json', ...(dpop ? ['--dpop'] : [])];
+    const code = await main(manual ? [...args, '--qr'] : args, io);
+    if (dpop) io.stderr.write(`[demo] DPoP: ${demo.server.dpop.accepted} proofs accepted, ${demo.server.dpop.nonceDemands} nonce demand(s), ${demo.server.dpop.boundTokens.size} token(s) bound to the key\n`);
+    return code;
   } finally {
     stopUser.abort();
     await userDone;
@@ -75,15 +86,15 @@ export async function runDemo(io: CliIO, options: DemoOptions = {}): Promise<num
 
 async function runProcess(): Promise<void> {
   const args = process.argv.slice(2);
-  if (args.some((arg) => arg !== '--manual')) {
-    console.error('usage: npm run demo [-- --manual]');
+  if (args.some((arg) => arg !== '--manual' && arg !== '--dpop')) {
+    console.error('usage: npm run demo [-- --manual] [--dpop]');
     process.exitCode = 2;
     return;
   }
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort(new Error('interrupted')));
   const io: CliIO = { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal };
-  process.exitCode = await runDemo(io, { manual: args.includes('--manual') });
+  process.exitCode = await runDemo(io, { manual: args.includes('--manual'), dpop: args.includes('--dpop') });
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

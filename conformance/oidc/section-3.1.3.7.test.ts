@@ -144,25 +144,26 @@ test('oidc:3.1.3.7:iat-window iat must be a number, but no maximum age is enforc
 
 test('oidc:3.1.3.7:tls-instead-of-signature the signature is not verified (TLS authenticates the issuer), but the token must still be a well-formed compact JWS', async () => {
   const claims = goodClaims(ARRIVAL);
-  for (const header of [{ alg: 'none' }, { alg: 'RS256', kid: 'unknown' }, {}]) {
+  for (const header of [{ alg: 'RS256', kid: 'unknown' }, { alg: 'RS256' }]) {
     const result = await withIdToken(jwt(claims, header));
     assert.deepEqual(result.token?.claims(), claims, JSON.stringify(header));
   }
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  const h = Buffer.from(JSON.stringify({ alg: 'RS256' })).toString('base64url');
   const utf8 = Buffer.from(JSON.stringify({ ...claims, name: 'Zoë 👩‍💻' })).toString('base64url');
-  assert.equal((await withIdToken(`x.${utf8}.y`)).token?.claims()?.['name'], 'Zoë 👩‍💻');
+  assert.equal((await withIdToken(`${h}.${utf8}.y`)).token?.claims()?.['name'], 'Zoë 👩‍💻');
   const malformed = [
     'not-a-jwt',
-    `x.${payload}`,
-    `x.${payload}.y.z`,
-    `x..y`,
-    `x.${payload}=.y`,
-    `x.${payload.replace(/[A-Za-z]/, '+')}.y`,
-    `x.${Buffer.from('not json').toString('base64url')}.y`,
-    `x.${Buffer.from('[1,2]').toString('base64url')}.y`,
-    `x.${Buffer.from([0xff, 0xfe, 0x80]).toString('base64url')}.y`,
-    `x.${payload.slice(0, -1)}A.y`,
-    `x.A.y`,
+    `${h}.${payload}`,
+    `${h}.${payload}.y.z`,
+    `${h}..y`,
+    `${h}.${payload}=.y`,
+    `${h}.${payload.replace(/[A-Za-z]/, '+')}.y`,
+    `${h}.${Buffer.from('not json').toString('base64url')}.y`,
+    `${h}.${Buffer.from('[1,2]').toString('base64url')}.y`,
+    `${h}.${Buffer.from([0xff, 0xfe, 0x80]).toString('base64url')}.y`,
+    `${h}.${payload.slice(0, -1)}A.y`,
+    `${h}.A.y`,
   ];
   for (const token of malformed) {
     const result = await withIdToken(token);

@@ -101,15 +101,6 @@ const CASES: CodeCase[] = [
     openidClient: true,
     run: () => initiateDeviceAuthorization(configFor(async () => json(deviceBody()), { issuer: ISSUER, token_endpoint: `${ISSUER}/token` })),
   },
-  {
-    code: 'OAUTH_UNSUPPORTED_OPERATION',
-    situation: 'options.DPoP before DPoP lands',
-    openidClient: true,
-    run: () => {
-      const device = { device_code: 'dc', user_code: 'U', verification_uri: `${ISSUER}/device`, expires_in: 600 };
-      return pollDeviceAuthorizationGrant(configFor(hangingFetch), device, undefined, { DPoP: {} });
-    },
-  },
   // New situations, new OAUTH_* codes.
   {
     code: 'OAUTH_NETWORK_ERROR',
@@ -177,7 +168,6 @@ test('dg:compat:error-codes each situation gets its code: openid-client codes wh
     'OAUTH_REQUEST_PROTOCOL_FORBIDDEN',
     'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED',
     'OAUTH_MISSING_SERVER_METADATA',
-    'OAUTH_UNSUPPORTED_OPERATION',
   ]) {
     assert.ok(reached.has(code), code);
   }

@@ -141,7 +141,7 @@ test('dg:polling:resume-no-early a saved state whose fields would shorten a wait
 test('oidc:3.1.3.7:iss-match dg:polling:state-json a bad ID token ends the flow in a failed state, never a done one', async () => {
   const payload = Buffer.from(JSON.stringify({ iss: 'https://evil.example', sub: 's', aud: CLIENT_ID, exp: 4e9, iat: 1 })).toString('base64url');
   const { config } = scriptedConfig((url) =>
-    url.endsWith('/token') ? json({ access_token: 'at', token_type: 'Bearer', id_token: `e30.${payload}.sig` }) : json(deviceBody()),
+    url.endsWith('/token') ? json({ access_token: 'at', token_type: 'Bearer', id_token: `eyJhbGciOiJSUzI1NiJ9.${payload}.sig` }) : json(deviceBody()),
   );
   const clock = createFakeClock({ autoAdvance: true });
   const phases: string[] = [];

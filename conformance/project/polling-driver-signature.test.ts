@@ -58,17 +58,17 @@ test('dg:compat:poll-signature a bad response argument is a TypeError with ERR_I
   assert.deepEqual(s2.tokenCalls.map((c) => c.time - T0), [47 * S, 52 * S]);
 });
 
-test('dg:compat:dpop-unsupported options.DPoP throws OAUTH_UNSUPPORTED_OPERATION before any request, in poll and in resume', async () => {
+test('dg:dpop:handle-argument an options.DPoP that is not a DPoP handle is ERR_INVALID_ARG_TYPE before any request, in poll and in resume', async () => {
   const s = script([tokenResponse()]);
   const device = await initiate(s);
-  for (const DPoP of [{}, null, 'handle']) {
+  for (const DPoP of [{}, null, 'handle', { proof: 'not a function' }] as never[]) {
     const result = await run(s, device, { DPoP });
-    assert.ok(result.error instanceof ClientError);
-    assert.equal(result.error.code, 'OAUTH_UNSUPPORTED_OPERATION');
+    assert.ok(result.error instanceof TypeError);
+    assert.equal((result.error as TypeError & { code: string }).code, 'ERR_INVALID_ARG_TYPE');
     assert.equal(result.sleeps.length, 0);
     const state: PollingState = { v: 1, phase: 'waiting', device_code: DEVICE_CODE, interval: 5, deadline: T0 + 600 * S, wakeAt: T0, failures: 0, polls: 0, backoffCap: 60 };
     const resumed = await run(s, undefined, { DPoP, resumeFrom: state });
-    assert.equal((resumed.error as ClientError).code, 'OAUTH_UNSUPPORTED_OPERATION');
+    assert.equal((resumed.error as TypeError & { code: string }).code, 'ERR_INVALID_ARG_TYPE');
   }
   assert.equal(s.tokenCalls.length, 0);
 });

@@ -3,6 +3,7 @@
 // `inProcessFetch()` calls it directly.
 import { DEVICE_CODE_GRANT, endpointsFor } from './context.js';
 import type { Endpoints, ServerContext } from './context.js';
+import { createDPoPState } from './dpop.js';
 import { deviceAuthorization } from './endpoints/device-authorization.js';
 import { discoveryReply, isDiscoveryPath } from './endpoints/discovery.js';
 import { recordPollAnswer, tokenEndpoint } from './endpoints/token.js';
@@ -61,9 +62,10 @@ export function createAuthorizationServer(options: AuthorizationServerOptions = 
     grants: new Map(),
     userCodes: new Map(),
     refreshTokens: new Map(),
-    signer: createIdTokenSigner(),
+    signer: createIdTokenSigner(options.idTokenAlg),
     faults: new FaultQueues(),
     forcedSlowDowns: 0,
+    dpop: createDPoPState(options.dpop),
   };
   const requests: RecordedRequest[] = [];
   const log = options.log;
@@ -179,7 +181,10 @@ export function createAuthorizationServer(options: AuthorizationServerOptions = 
       }
       return views;
     },
-    jwks: context.signer.jwks,
+    get jwks() {
+      return context.signer.jwks;
+    },
+    dpop: context.dpop,
     reset() {
       context.grants.clear();
       context.userCodes.clear();

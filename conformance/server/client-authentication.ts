@@ -1,6 +1,7 @@
 // Client authentication at the device authorization and token endpoints (RFC 6749 §2.3, §3.2.1;
 // RFC 8628 §3.1 and §3.4 apply the same rules to both endpoints).
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { authenticateAssertion, type AssertionCheck } from './client-assertion.js';
 import type { FormParams } from './form.js';
 import { oauthError } from './replies.js';
 import type { HttpReply, RegisteredClient } from './types.js';
@@ -72,10 +73,20 @@ export function authenticateClient(
   headers: Record<string, string>,
   params: FormParams,
   strictBasicEncoding: boolean,
+  assertion?: AssertionCheck,
 ): AuthenticationResult {
   const authorization = headers['authorization'];
   const bodyId = params.get('client_id');
   const bodySecret = params.get('client_secret');
+
+  if (params.has('client_assertion') || params.has('client_assertion_type')) {
+    // RFC 6749 §2.3: one authentication method per request.
+    if (authorization !== undefined || bodySecret !== undefined || assertion === undefined) {
+      return { ok: false, reply: oauthError('invalid_request', 'more than one client authentication method') };
+    }
+    const result = authenticateAssertion(clients, params, assertion);
+    return result.ok ? result : { ok: false, reply: oauthError(result.error, result.description) };
+  }
 
   if (authorization !== undefined) {
     const scheme = authorization.trimStart().split(' ', 1)[0]?.toLowerCase();

@@ -1,4 +1,5 @@
 // The state every endpoint reads: settings, registered clients, grants, tokens, keys and faults.
+import type { DPoPServerState } from './dpop.js';
 import type { FaultQueues } from './faults.js';
 import type { IdTokenSigner } from './tokens.js';
 import type { Grant, RefreshGrant, RegisteredClient } from './types.js';
@@ -31,6 +32,7 @@ export interface ServerContext {
   signer: IdTokenSigner;
   faults: FaultQueues;
   forcedSlowDowns: number;
+  dpop: DPoPServerState;
 }
 
 /** The issuer, its path (no trailing '/') and the endpoint URLs derived from it. */

@@ -1,9 +1,10 @@
 // A runnable RFC 8628 authorization server for the demo:
-//   node dist/conformance/server/main.js [--port N] [--host H] [--interval S] [--expires-in S] [--log]
+//   node dist/conformance/server/main.js [--port N] [--host H] [--interval S] [--expires-in S] [--log] [--dpop]
 // The first stdout line is `issuer: http://127.0.0.1:PORT`.
 import { pathToFileURL } from 'node:url';
 import { createAuthorizationServer, demoClients } from './authorization-server.js';
 import { listen } from './listen.js';
+import type { DPoPServerOptions } from './dpop.js';
 import type { AuthorizationServer } from './types.js';
 
 export interface DemoServerOptions {
@@ -15,6 +16,8 @@ export interface DemoServerOptions {
   expiresIn?: number;
   /** true logs request lines to stderr; a function receives them instead. */
   log?: boolean | ((line: string) => void);
+  /** DPoP at the token endpoint (RFC 9449), e.g. `{ nonce: 'required' }`. */
+  dpop?: DPoPServerOptions;
 }
 
 export interface DemoServer {
@@ -29,6 +32,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     ...(options.interval !== undefined && { interval: options.interval }),
     ...(options.expiresIn !== undefined && { expiresIn: options.expiresIn }),
     ...(log && { log }),
+    ...(options.dpop !== undefined && { dpop: options.dpop }),
   });
   const listening = await listen(server, {
     ...(options.host !== undefined && { host: options.host }),
@@ -50,6 +54,7 @@ function parseArgs(argv: string[]): DemoServerOptions {
     else if (flag === '--interval') options.interval = number(flag, argv[++i]);
     else if (flag === '--expires-in') options.expiresIn = number(flag, argv[++i]);
     else if (flag === '--log') options.log = true;
+    else if (flag === '--dpop') options.dpop = { nonce: 'required' }; // RFC 9449: a nonce demanded on the first poll
     else throw new Error(`unknown argument: ${flag}`);
   }
   return options;
@@ -60,7 +65,7 @@ async function main(): Promise<void> {
   try {
     options = parseArgs(process.argv.slice(2));
   } catch (error) {
-    console.error(`${(error as Error).message}\nusage: main.js [--port N] [--host H] [--interval S] [--expires-in S] [--log]`);
+    console.error(`${(error as Error).message}\nusage: main.js [--port N] [--host H] [--interval S] [--expires-in S] [--log] [--dpop]`);
     process.exitCode = 2;
     return;
   }

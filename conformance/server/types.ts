@@ -16,14 +16,18 @@ export interface HttpReply {
 }
 
 /** What the handler answers: an HTTP reply, or a transport fault for the mount to act out. */
+import type { DPoPServerOptions, DPoPServerState } from './dpop.js';
+
 export type ServerReply = HttpReply | { fault: 'reset' } | { fault: 'hang' };
 
-export type ClientAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post';
+export type ClientAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'client_secret_jwt';
 
 export interface RegisteredClient {
   clientId: string;
   clientSecret?: string;
   authMethod: ClientAuthMethod;
+  /** private_key_jwt: the client's public keys (JWKs). */
+  jwks?: Array<Record<string, unknown>>;
 }
 
 /** A scripted misbehaviour. `status` defaults are given next to each kind. */
@@ -96,6 +100,8 @@ export interface Grant {
   authTime: number | undefined;
   expiresAt: number;
   lastResponseAt: number;
+  /** RFC 9449 §10: the dpop_jkt sent with the device authorization request, if any. */
+  dpopJkt?: string | undefined;
 }
 
 export interface RefreshGrant {
@@ -104,6 +110,8 @@ export interface RefreshGrant {
   resources: string[];
   subject: string;
   authTime: number;
+  /** RFC 9449 §5: a public client's refresh token is bound to its DPoP key. */
+  jkt?: string | undefined;
 }
 
 export interface AuthorizationServerOptions {
@@ -138,6 +146,10 @@ export interface AuthorizationServerOptions {
   strictBasicEncoding?: boolean;
   /** Access token lifetime in seconds (default 3600). */
   accessTokenExpiresIn?: number;
+  /** The alg of the ID tokens (default RS256); both keys are in the JWKS either way. */
+  idTokenAlg?: 'RS256' | 'ES256';
+  /** DPoP (RFC 9449) at the token endpoint: nonces, binding; see DPoPServerOptions. */
+  dpop?: DPoPServerOptions;
 }
 
 export interface AuthorizationServer {
@@ -156,6 +168,8 @@ export interface AuthorizationServer {
   readonly requests: RecordedRequest[];
   /** Snapshots of every device authorization, by device_code. */
   readonly grants: ReadonlyMap<string, GrantView>;
+  /** DPoP bookkeeping: the current nonce, used jtis, bound tokens. */
+  readonly dpop: DPoPServerState;
   /** The public signing keys (as served at jwks_uri). */
   readonly jwks: { keys: Array<Record<string, unknown>> };
   /** Forget grants, tokens, requests, faults and forced slow_downs (keys and issuer stay). */

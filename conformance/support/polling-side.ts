@@ -15,6 +15,7 @@ import {
   type PollEvent,
   type PollingState,
   type RequestParameters,
+  type ServerMetadata,
   type TokenEndpointResponse,
   type TokenEndpointResponseHelpers,
 } from '../../lib/index.js';
@@ -64,6 +65,8 @@ export interface ScriptOptions {
   fallback?: TokenReply;
   /** Extra client metadata, e.g. `[clockTolerance]` or `[clockSkew]`. */
   clientMetadata?: Partial<ClientMetadata>;
+  /** Extra server metadata, e.g. `id_token_signing_alg_values_supported`. */
+  serverMetadata?: Record<string, unknown>;
 }
 
 /** A Configuration whose token endpoint answers `replies` in order, on a fake clock. */
@@ -88,7 +91,7 @@ export function script(replies: TokenReply[], options: ScriptOptions = {}): Scri
     const reply = queue.shift() ?? options.fallback ?? tokenResponse();
     return typeof reply === 'function' ? reply({ index, init, clock }) : reply;
   };
-  result.config = configFor(fetch, METADATA, options.auth ?? 'none', { ...options.clientMetadata });
+  result.config = configFor(fetch, { ...METADATA, ...options.serverMetadata } as ServerMetadata, options.auth ?? 'none', { ...options.clientMetadata });
   return result;
 }
 
@@ -222,7 +225,7 @@ export const networkError = (): never => {
 const b64url = (value: string): string => Buffer.from(value).toString('base64url');
 
 /** An unsigned but well-formed compact JWS: header.payload.signature, all base64url. */
-export function jwt(claims: Record<string, unknown>, header: Record<string, unknown> = { alg: 'ES256', typ: 'JWT' }): string {
+export function jwt(claims: Record<string, unknown>, header: Record<string, unknown> = { alg: 'RS256', typ: 'JWT' }): string {
   return `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}.${b64url('not-a-real-signature')}`;
 }
 

@@ -38,6 +38,8 @@ export interface CliOptions {
   algorithm: 'oidc' | 'oauth2';
   /** A provider profile (`--profile`), applied to every request. */
   profile?: ProfileName;
+  /** `--dpop`: sender-constrain the token with a fresh DPoP key (RFC 9449). */
+  dpop?: boolean;
 }
 
 /**
@@ -57,7 +59,7 @@ export class UsageError extends Error {
 }
 
 const VALUED = new Set(['--issuer', '--client-id', '--client-secret', '--auth', '--scope', '--resource', '--timeout', '--algorithm', '--profile']);
-const SWITCHES = new Set(['--json', '--insecure', '--qr', '--no-qr', '--help', '-h', '--version']);
+const SWITCHES = new Set(['--json', '--insecure', '--qr', '--no-qr', '--help', '-h', '--version', '--dpop']);
 // Same rule as the library for numbers from the wire: no "", "1e3" or "5abc".
 const SECONDS = /^\d+(\.\d+)?$/;
 
@@ -148,5 +150,6 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   // dg:cli:flags: the last of --qr / --no-qr wins, so an alias can be overridden.
   const qr = switches.filter((s) => s === '--qr' || s === '--no-qr').pop();
   if (qr !== undefined) options.qr = qr === '--qr';
+  if (switches.includes('--dpop')) options.dpop = true;
   return { kind: 'run', options };
 }

@@ -15,8 +15,10 @@ import {
   allowInsecureRequests,
   customFetch,
   discovery,
+  getDPoPHandle,
   initiateDeviceAuthorization,
   pollDeviceAuthorizationGrant,
+  randomDPoPKeyPair,
   type ClientAuth,
   type DiscoveryRequestOptions,
 } from '../index.ts';
@@ -78,7 +80,9 @@ export async function signIn(options: CliOptions, io: CliIO, signal: AbortSignal
     const parameters: Record<string, string | string[]> = {};
     if (options.scope !== undefined) parameters['scope'] = options.scope;
     parameters['resource'] = options.resources;
-    const device = await initiateDeviceAuthorization(config, parameters, { signal, now });
+    // --dpop: a fresh, non-extractable ES256 key for this sign-in; the device code is bound to it (dpop_jkt).
+    const DPoP = options.dpop === true ? getDPoPHandle(config, await randomDPoPKeyPair()) : undefined;
+    const device = await initiateDeviceAuthorization(config, parameters, { signal, now, ...(DPoP && { DPoP }) });
     // dg:cli:json-stdout: instructions, QR code and countdown go to stderr, so that stdout carries only the result.
     io.stderr.write(instructions(device, qrStyle(options, io)));
     countdown = createCountdown(io.stderr, now, io.sleep ?? timerSleep);
@@ -88,6 +92,7 @@ export async function signIn(options: CliOptions, io: CliIO, signal: AbortSignal
       now,
       sleep: countdown.sleep,
       onPoll: countdown.update,
+      ...(DPoP && { DPoP }),
     });
     countdown.finish();
     io.stderr.write('Approved: signed in.\n');

@@ -43,6 +43,7 @@ Options:
                         profiles"); fills in the issuer and endpoints where the profile knows
                         them, and sends --scope and --resource on the polls too. NAME is one of:
                         ${Object.keys(profiles).join(', ')}
+  --dpop                Bind the token to a new DPoP key (RFC 9449); the key is never saved
   --qr, --no-qr         Force or suppress the QR code (default: shown when stderr is a terminal)
   --help, -h            Show this help
   --version             Show the version

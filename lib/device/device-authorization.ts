@@ -13,6 +13,7 @@ import { errorFromBody, readOAuthError } from '../oauth/oauth-error.ts';
 import { requestParameters, type RequestParameters } from '../oauth/parameters.ts';
 import { profileHint } from '../oauth/profile-hint.ts';
 import { postForm, type PostResult } from '../oauth/request.ts';
+import type { DPoPHandle } from '../oauth/dpop-handle.ts';
 
 /**
  * A validated device authorization response (RFC 8628 §3.2). Numbers are numbers even when the
@@ -47,6 +48,11 @@ export interface DeviceAuthorizationRequestOptions {
   signal?: AbortSignal;
   /** The clock (ms since the epoch) that stamps the response's arrival; `Date.now` by default. */
   now?: () => number;
+  /**
+   * A DPoP handle: its key's thumbprint goes as `dpop_jkt` (RFC 9449 §10), binding the codes to
+   * the key, and a `DPoP-Nonce` in the answer is kept for the polls. Optional.
+   */
+  DPoP?: DPoPHandle;
 }
 
 // Arrival times, kept off the object so that the response stays exactly what the server sent.
@@ -147,8 +153,14 @@ export async function initiateDeviceAuthorization(
   const context = requestContext(config, options?.now);
   // rfc8628:3.1:scope-optional rfc8628:3.1:no-repeated-params rfc6749:3.3:scope-verbatim rfc6749:10.3:minimal-scope rfc8707:2:resource-optional: "OPTIONAL. The scope of the access request as defined by Section 3.3 of [RFC6749]."; only the caller's parameters, and no default scope.
   const params = requestParameters(parameters, []);
+  const dpop = options?.DPoP;
+  // rfc9449:10:dpop-jkt: dpop_jkt is "the JWK Thumbprint [RFC7638] of the proof-of-possession public key"
+  if (dpop !== undefined) params.set('dpop_jkt', await dpop.thumbprint());
+  const url = endpoint(context.server, 'device_authorization_endpoint');
   // rfc8628:3.1:post-form rfc8628:4:device-endpoint-metadata: "by making an HTTP "POST" request to the device authorization endpoint"
-  const sent = await postForm(context, endpoint(context.server, 'device_authorization_endpoint'), params, options?.signal);
+  const sent = await postForm(context, url, params, options?.signal);
+  // dg:dpop:nonce-every-response: a nonce given here saves the first poll a retry
+  dpop?.observe(url, sent.http.response);
   const response = readResponse(sent, context.http.allowInsecureRequests);
   // dg:compat:device-response-shape: the arrival time lives in a WeakMap, so the object has no extra visible property.
   arrivals.set(response, sent.http.receivedAt);

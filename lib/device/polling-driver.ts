@@ -8,13 +8,14 @@
  */
 
 import { isDeterministic } from '../oauth/client-auth.ts';
-import { endpoint, requestContext, type Configuration, type RequestContext } from '../oauth/configuration.ts';
+import { endpoint, idTokenVerifiers, requestContext, type Configuration, type IdTokenVerifier, type RequestContext } from '../oauth/configuration.ts';
 import { deviceAuthorizationReceivedAt, type DeviceAuthorizationResponse } from './device-authorization.ts';
 import { ClientError, argumentError } from '../errors.ts';
 import { MAX_TIMER_MS, abortError, abortableSleep, timerSleep, type Sleep } from '../http/timers.ts';
+import type { DPoPHandle } from '../oauth/dpop-handle.ts';
 import type { RequestParameters } from '../oauth/parameters.ts';
-import { initialState, parsePollingState, step, type PollingState, type PollingStep, type TokenOutcome } from './polling-machine.ts';
-import { authenticatedForm, postForm, type AuthenticatedForm } from '../oauth/request.ts';
+import { expiredError, initialState, parsePollingState, step, type PollingState, type PollingStep, type TokenOutcome } from './polling-machine.ts';
+import { postForm, type AuthenticatedForm } from '../oauth/request.ts';
 import { deviceAccessTokenParameters } from './token-request.ts';
 import { classifyRequestFailure, classifyTokenResponse } from './token-outcome.ts';
 import type { TokenEndpointResponse } from '../oauth/token-response.ts';
@@ -48,8 +49,8 @@ export interface PollEvent {
 export interface DeviceAuthorizationGrantPollOptions {
   /** Ends the wait and the request in flight at once. */
   signal?: AbortSignal;
-  /** DPoP is not supported yet: passing it throws `OAUTH_UNSUPPORTED_OPERATION` before any request. */
-  DPoP?: unknown;
+  /** A DPoP handle (`getDPoPHandle`): every poll carries a fresh proof, and the token must be DPoP-bound. */
+  DPoP?: DPoPHandle;
   /** The clock, ms since the epoch. Default `Date.now`. */
   now?: () => number;
   /** Waits `ms` or rejects when `signal` aborts. Default: a cleared setTimeout. */
@@ -99,21 +100,27 @@ interface Run {
   form?: AuthenticatedForm;
   options: DeviceAuthorizationGrantPollOptions;
   now: () => number;
+  /** The ID token signature check, when enabled for the configuration. */
+  verify: IdTokenVerifier | undefined;
+  /** The DPoP handle, if any; called only through its interface, so lib/dpop is not imported here. */
+  dpop: DPoPHandle | undefined;
 }
 
 async function pollOnce(run: Run): Promise<TokenOutcome> {
   const { signal, allowedTokenTypes } = run.options;
   try {
-    // Our own methods give the same form every time, so it is built once per flow.
-    // dg:compat:client-auth-every-request: any other ClientAuth runs on a fresh copy for every request (it may append a new assertion each time).
-    let form = run.form;
-    if (form === undefined) {
-      form = await authenticatedForm(run.context, new URLSearchParams(run.params));
-      if (isDeterministic(run.context.auth)) run.form = form;
-    }
-    const { http, secrets } = await postForm(run.context, run.url, form, signal);
+    // Our own methods give the same form every time, so it is built once per flow; any other
+    // ClientAuth runs on a fresh copy for every request (it may append a new assertion each time),
+    // within the request's timeout and abort.
+    // dg:compat:client-auth-every-request: any other ClientAuth runs on a fresh copy for every request.
+    const sent = await postForm(run.context, run.url, run.form ?? new URLSearchParams(run.params), signal, run.dpop);
+    if (isDeterministic(run.context.auth)) run.form = sent.form;
+    const { http, secrets } = sent;
     const { server, client } = run.context;
-    return classifyTokenResponse(http, secrets, { allowedTokenTypes, idToken: { server, client, now: run.now() } });
+    const outcome = classifyTokenResponse(http, secrets, { allowedTokenTypes, idToken: { server, client, now: run.now() }, dpop: run.dpop });
+    // dg:idtoken:signature-opt-in: with enableNonRepudiationChecks, the ID token's signature is checked too
+    const failure = outcome.kind === 'token' && outcome.body.id_token !== undefined ? await run.verify?.(outcome.body.id_token, signal) : undefined;
+    return failure === undefined ? outcome : { kind: 'terminal', error: failure };
   } catch (error) {
     // dg:polling:abort-immediate dg:compat:abort-codes: an abort ends the request in flight at once, with OAUTH_TIMEOUT or OAUTH_ABORT.
     if (signal?.aborted) throw abortError(signal.reason);
@@ -134,14 +141,15 @@ async function drive(run: Run, state: PollingState, key?: DeviceAuthorizationRes
   try {
     let last: TokenOutcome | undefined;
     let announced: number | undefined; // the nextPollAt last reported to onPoll
+    let nonceRetryOf = -1; // the poll (state.polls) whose use_dpop_nonce was already retried
     for (;;) {
       // dg:polling:state-json: the onState hook hands the caller the JSON state after every step.
       options.onState?.(current.state);
       const { command } = current;
       // dg:profiles:without: every flow, with or without a profile, ends in a token or a typed error.
       if (command.type === 'done') return tokenResult(command.token, command.claims, command.receivedAt, now);
-      // rfc8628:3.5:stop-on-other-error rfc8628:3.5:report-error rfc8628:3.5:expired-token-restart rfc8628:3.5:expired-token-wait-user rfc8628:3.1:user-initiated dg:polling:terminal-classes dg:compat:local-expiry-error dg:profiles:without: "the client SHOULD only commence a device authorization request when prompted by the user and not automatically"; the flow ends and its error goes to the caller as it is: only the caller starts a new device authorization.
-      if (command.type === 'fail') throw command.error;
+      // rfc8628:3.5:stop-on-other-error rfc8628:3.5:report-error rfc8628:3.5:expired-token-restart rfc8628:3.5:expired-token-wait-user rfc8628:3.1:user-initiated dg:polling:terminal-classes dg:compat:local-expiry-error dg:profiles:without dg:dpop:nonce-loop: "the client SHOULD only commence a device authorization request when prompted by the user and not automatically"; the flow ends and its error goes to the caller as it is: only the caller starts a new device authorization.; a flow that expires right after a nonce demand carries that demand as the cause.
+      if (command.type === 'fail') throw last?.kind === 'use_dpop_nonce' ? expiredError(last.error) : command.error;
       if (command.type === 'sleep') {
         const at = now();
         // A re-sleep (timer fired early, or a long wait split) is the same wait: report it once.
@@ -153,8 +161,12 @@ async function drive(run: Run, state: PollingState, key?: DeviceAuthorizationRes
       } else {
         // rfc8628:3.5:pending-repeat dg:polling:single-flight: "The client SHOULD repeat the access token request to the token endpoint (a process known as polling)."; one request at a time: the next is sent only after this one settled.
         last = await pollOnce(run);
+        // rfc9449:8:nonce-retry dg:dpop:nonce-retry-once: the first use_dpop_nonce of a poll is resent at once with the new
+        // nonce (retry_now: not a poll, no interval); a second one takes the normal schedule.
+        const retry = last.kind === 'use_dpop_nonce' && nonceRetryOf !== current.state.polls;
+        if (retry) nonceRetryOf = current.state.polls;
         // dg:polling:interval-from-response: now is read once the answer has arrived, so the next wait counts from the response.
-        current = step(current.state, { type: 'response', now: now(), outcome: last });
+        current = step(current.state, retry ? { type: 'retry_now', now: now() } : { type: 'response', now: now(), outcome: last });
       }
     }
   } finally {
@@ -171,9 +183,9 @@ async function drive(run: Run, state: PollingState, key?: DeviceAuthorizationRes
 
 function prepare(config: Configuration, parameters: RequestParameters | undefined, options: DeviceAuthorizationGrantPollOptions | undefined, deviceCode: string): Run {
   const opts = options ?? {};
-  // dg:compat:dpop-unsupported: DPoP throws OAUTH_UNSUPPORTED_OPERATION before any request, until it lands.
-  if (opts.DPoP !== undefined) {
-    throw new ClientError('DPoP is not supported yet', { code: 'OAUTH_UNSUPPORTED_OPERATION' });
+  const dpop = opts.DPoP;
+  if (dpop !== undefined && typeof dpop?.proof !== 'function') {
+    throw argumentError('"options.DPoP" must be a DPoP handle', 'ERR_INVALID_ARG_TYPE');
   }
   // A bad option could shorten a wait (a NaN cap makes every wake-up time NaN): refuse it up front.
   for (const name of ['now', 'sleep', 'onPoll', 'onState'] as const) {
@@ -197,6 +209,8 @@ function prepare(config: Configuration, parameters: RequestParameters | undefine
     params: deviceAccessTokenParameters(deviceCode, parameters),
     options: opts,
     now,
+    verify: idTokenVerifiers.get(config),
+    dpop,
   };
 }
 

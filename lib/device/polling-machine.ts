@@ -85,7 +85,10 @@ export type TokenOutcome =
   | { kind: 'pending'; retryAfter?: number }
   | { kind: 'slow_down'; interval?: number; retryAfter?: number }
   | { kind: 'terminal'; error: Error }
-  | { kind: 'transient'; error: Error; retryAfter?: number };
+  | { kind: 'transient'; error: Error; retryAfter?: number }
+  // RFC 9449 §8: the server wants a (new) DPoP nonce. The driver answers the first one of a poll
+  // with `retry_now`; given to the machine as a response, it waits the normal interval.
+  | { kind: 'use_dpop_nonce'; error: Error; retryAfter?: number };
 
 /**
  * An input. Every input carries `now`, ms since the epoch.
@@ -260,7 +263,7 @@ function onResponse(state: PollingState, now: number, outcome: TokenOutcome): Po
   // rfc8628:3.5:stop-on-other-error rfc8628:3.5:report-error rfc8628:3.5:expired-token-restart rfc8628:3.5:expired-token-wait-user: "If the client receives an error response with any other error code, it MUST stop polling"; the error goes to the caller as it is, and nothing restarts on its own.
   if (outcome.kind === 'terminal') return fail(state, outcome.error);
   // dg:polling:no-request-after-deadline rfc8628:3.3:stop-at-expiry: "until the user completes the interaction, the code expires, or another error occurs"; a request in flight at the deadline may finish, but only a token is worth anything then.
-  if (now >= state.deadline) return fail(state, expiredError(outcome.kind === 'transient' ? outcome.error : undefined));
+  if (now >= state.deadline) return fail(state, expiredError(outcome.kind === 'transient' || outcome.kind === 'use_dpop_nonce' ? outcome.error : undefined));
   const retryAfter = outcome.retryAfter ?? 0;
   if (outcome.kind === 'transient') {
     // rfc8628:3.5:timeout-backoff rfc8628:3.5:exponential-backoff dg:polling:transient-backoff dg:polling:transient-classes dg:polling:retry-after: "On encountering a connection timeout, clients MUST unilaterally reduce their polling frequency before retrying."; by our policy every transient fault backs off, and Retry-After can only lengthen the wait.
@@ -269,6 +272,7 @@ function onResponse(state: PollingState, now: number, outcome: TokenOutcome): Po
     return sleepUntil(state, now + wait * 1000, state.interval, failures);
   }
   // rfc8628:3.5:slow-down dg:polling:slow-down-server-interval: "the interval MUST be increased by 5 seconds for this and all subsequent requests"; a larger interval sent with slow_down wins.
+  // dg:dpop:nonce-loop: pending and a repeated use_dpop_nonce keep the interval as it is.
   const interval =
     outcome.kind === 'slow_down' ? Math.max(state.interval + SLOW_DOWN_INCREMENT, outcome.interval ?? 0) : state.interval;
   // rfc8628:3.5:wait-interval rfc8628:3.5:pending-repeat rfc8628:3.2:interval-minimum dg:polling:interval-from-response dg:polling:fractional-interval dg:polling:retry-after dg:polling:backoff-reset: "Before each new request, the client MUST wait at least the number of seconds specified by the "interval" parameter of the device authorization response"; counted from this response's arrival (now), never rounded, lengthened only by Retry-After, and the failure count goes back to zero.

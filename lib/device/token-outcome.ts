@@ -13,6 +13,7 @@ import { ClientError, ResponseBodyError, type OAuthErrorBody } from '../errors.t
 import type { HttpResponse } from '../http/http.ts';
 import { optionalSeconds, parseJsonObject, type JsonObject } from '../http/json.ts';
 import { parseRetryAfter } from '../http/retry-after.ts';
+import type { DPoPHandle } from '../oauth/dpop-handle.ts';
 import type { ClientMetadata, ServerMetadata } from '../oauth/metadata.ts';
 import { errorFromResponse, readOAuthError } from '../oauth/oauth-error.ts';
 import { validateTokenResponse } from '../oauth/token-response.ts';
@@ -33,6 +34,8 @@ export interface ClassifyOptions {
    * Without it, an ID token is passed on unchecked.
    */
   idToken?: { server: ServerMetadata; client: ClientMetadata; now: number } | undefined;
+  /** The DPoP handle in use: it recognises `use_dpop_nonce` demands and checks the token's binding. */
+  dpop?: DPoPHandle | undefined;
 }
 
 /** An RFC 8628 §3.5 error code other than authorization_pending mapped to its outcome. */
@@ -80,6 +83,12 @@ function jsonBody(http: HttpResponse): JsonObject | ClientError {
  * @see spec/design.md ("Classifying a token endpoint answer")
  */
 export function classifyTokenResponse(http: HttpResponse, secrets: readonly string[], options: ClassifyOptions = {}): TokenOutcome {
+  const outcome = classify(http, secrets, options);
+  // rfc9449:8:nonce-retry: a use_dpop_nonce answer (400 body or 401 DPoP challenge) is told apart from other errors
+  return outcome.kind === 'terminal' && options.dpop?.isNonceDemand(outcome.error) ? { ...outcome, kind: 'use_dpop_nonce' } : outcome;
+}
+
+function classify(http: HttpResponse, secrets: readonly string[], options: ClassifyOptions): TokenOutcome {
   const { status } = http.response;
   // dg:polling:retry-after: a Retry-After on the answer can only lengthen the next wait.
   const retryAfter = parseRetryAfter(http.response.headers.get('retry-after'), http.receivedAt);
@@ -111,6 +120,8 @@ export function classifyTokenResponse(http: HttpResponse, secrets: readonly stri
     if (body['error'] !== undefined) throw new ClientError('response body "error" property must be a string', { code: 'OAUTH_INVALID_RESPONSE' });
     // dg:polling:terminal-classes: a 200 that is not a valid token response ends polling with a typed error.
     const token = validateTokenResponse(body, options.allowedTokenTypes);
+    // rfc9449:5:token-type-dpop: with DPoP, a token that is not DPoP-bound is discarded (terminal)
+    options.dpop?.checkBound(token);
     // dg:polling:done-carries-result: the ID token is checked as part of classifying (OIDC Core §3.1.3.7: a bad one is terminal), and the outcome carries the token, its claims and its arrival time.
     const check = options.idToken;
     const claims = check === undefined ? undefined : idTokenClaims(token, check.server, check.client, check.now);

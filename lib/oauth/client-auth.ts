@@ -45,7 +45,12 @@ function register(auth: ClientAuth): ClientAuth {
   return auth;
 }
 
-function secretOf(explicit: string | undefined, client: ClientMetadata): string {
+/**
+ * The client secret to use: the one given, else the client metadata's. Internal.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ */
+export function secretOf(explicit: string | undefined, client: ClientMetadata): string {
   // dg:compat:client-auth-factories dg:compat:default-client-auth: without an argument the secret comes from the client metadata; missing or empty is a TypeError.
   const secret = explicit ?? client.client_secret;
   if (typeof secret !== 'string') throw argumentError('"client_secret" must be a string', 'ERR_INVALID_ARG_TYPE');
@@ -96,5 +101,19 @@ export function ClientSecretBasic(clientSecret?: string): ClientAuth {
     const secret = secretOf(clientSecret, client);
     // rfc6749:2.3.1:basic-scheme rfc6749:2.3.1:basic-form-encode rfc8628:3.1:client-auth-same-as-token rfc8628:3.4:client-auth rfc6749:3.2.1:confidential-auth rfc6749:2.3:single-auth-method rfc6749:3.2.1:client-id-may: "The client identifier is encoded using the "application/x-www-form-urlencoded" encoding algorithm per Appendix B, and the encoded value is used as the username"; then base64 of 'id:secret' (ASCII, so btoa is safe), and no client_id in the body.
     headers.set('authorization', 'Basic ' + btoa(formEncode(client.client_id) + ':' + formEncode(secret)));
+  });
+}
+
+/**
+ * `tls_client_auth` (RFC 8705 §2.1): the client authenticates with its TLS client certificate,
+ * so the body only names it. The certificate itself is configured on the fetch: pass a
+ * `customFetch` whose dispatcher presents it (see README, "mTLS").
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8705#section-2
+ */
+export function TlsClientAuth(): ClientAuth {
+  return register((_as, client, body) => {
+    // rfc8705 §2: the client_id in the body identifies the client; the certificate authenticates it.
+    body.set('client_id', client.client_id);
   });
 }

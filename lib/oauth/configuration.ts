@@ -148,6 +148,21 @@ export function allowInsecureRequests(config: Configuration): void {
 }
 
 /**
+ * An ID token signature check for the flows of one Configuration: resolves to the error that ends
+ * the flow, or to undefined. Installed by `enableNonRepudiationChecks`. Internal.
+ *
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
+ */
+export type IdTokenVerifier = (idToken: string, signal?: AbortSignal) => Promise<Error | undefined>;
+
+/**
+ * The installed ID token verifiers, by Configuration. Internal.
+ *
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
+ */
+export const idTokenVerifiers: WeakMap<Configuration, IdTokenVerifier> = new WeakMap();
+
+/**
  * What a request needs: the client, its authentication and the HTTP settings. Internal.
  *
  * @see spec/design.md ("The request path")

@@ -8,8 +8,10 @@
  */
 
 import type { RequestContext } from './configuration.ts';
+import type { DPoPHandle } from './dpop-handle.ts';
 import { formBody } from './form.ts';
 import { send, type HttpResponse } from '../http/http.ts';
+import { race } from '../http/timers.ts';
 
 /** Body members whose values are secrets, to redact from anything the server sends back. */
 const SECRET_PARAMETERS = ['client_secret', 'client_assertion', 'device_code', 'refresh_token', 'code'];
@@ -22,6 +24,8 @@ const SECRET_PARAMETERS = ['client_secret', 'client_assertion', 'device_code', '
 export interface PostResult {
   http: HttpResponse;
   secrets: string[];
+  /** The form as sent, so that a deterministic authentication can be reused. */
+  form: AuthenticatedForm;
 }
 
 /**
@@ -54,21 +58,32 @@ export async function authenticatedForm(context: RequestContext, params: URLSear
 }
 
 /**
- * Sends an authenticated form to an endpoint (read with `configuration.endpoint`).
+ * Sends an authenticated form to an endpoint (read with `configuration.endpoint`), with a fresh
+ * DPoP proof when a handle is given.
  *
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2 (POST to the token endpoint)
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-5 (DPoP access token request)
  */
-export async function postForm(
+export function postForm(
   context: RequestContext,
   url: URL,
   form: AuthenticatedForm | URLSearchParams,
   signal?: AbortSignal,
+  dpop?: DPoPHandle,
 ): Promise<PostResult> {
-  const { headers, body, secrets } = form instanceof URLSearchParams ? await authenticatedForm(context, form) : form;
-  // rfc8628:3.1:post-form rfc6749:3.2:post rfc8628:3.4:token-endpoint rfc6749:2.3.1:no-credentials-in-uri: "The client MUST use the HTTP "POST" method when making access token requests."; parameters and credentials travel in the body, never in the URL.
-  const http = await send(context.http, { method: 'POST', url, headers, body }, signal);
-  return { http, secrets };
+  // dg:clientauth:bounded: the caller's abort and the request timeout cover the ClientAuth too (a
+  // signer behind a KMS may stall). One timer: `send` runs untimed on the signal this race aborts.
+  return race(async (aborted) => {
+    const built = form instanceof URLSearchParams ? await authenticatedForm(context, form) : form;
+    // rfc9449:5:proof-header: "the client MUST provide a valid DPoP proof JWT in a DPoP header" (a new one per request)
+    const headers = dpop === undefined ? built.headers : { ...built.headers, dpop: await dpop.proof('POST', url, context.http.now) };
+    // rfc8628:3.1:post-form rfc6749:3.2:post rfc8628:3.4:token-endpoint rfc6749:2.3.1:no-credentials-in-uri: "The client MUST use the HTTP "POST" method when making access token requests."; parameters and credentials travel in the body, never in the URL.
+    const http = await send({ ...context.http, timeout: Infinity }, { method: 'POST', url, headers, body: built.body }, aborted);
+    // dg:dpop:nonce-every-response: a DPoP-Nonce is kept from every answer, errors and pending ones included
+    dpop?.observe(url, http.response);
+    return { http, secrets: built.secrets, form: built };
+  }, context.http.timeout * 1000, signal);
 }
 
 function collectSecrets(params: URLSearchParams, headers: Headers): string[] {

@@ -24,6 +24,19 @@ export interface TokenEndpointResponseHelpers {
 }
 
 /**
+ * The algorithms an ID token may use: the client's `id_token_signed_response_alg`, else the
+ * server's `id_token_signing_alg_values_supported`, else RS256, as openid-client decides.
+ *
+ * @see https://openid.net/specs/openid-connect-registration-1_0.html#ClientMetadata
+ */
+export function idTokenAlgorithms(server: ServerMetadata, client: ClientMetadata): readonly string[] {
+  const registered = client['id_token_signed_response_alg'];
+  if (typeof registered === 'string') return [registered];
+  const announced = server['id_token_signing_alg_values_supported'];
+  return Array.isArray(announced) ? announced : ['RS256'];
+}
+
+/**
  * Checks the ID token, if any (OIDC Core §3.1.3.7), and returns its claims. `now` is the
  * driver's clock, in ms.
  *
@@ -37,6 +50,7 @@ export function idTokenClaims(body: TokenEndpointResponse, server: ServerMetadat
     clientId: client.client_id,
     now: Math.floor(now / 1000) + (client[clockSkew] ?? 0),
     tolerance: client[clockTolerance] ?? 30,
+    algorithms: idTokenAlgorithms(server, client),
   });
 }
 

@@ -38,6 +38,12 @@ export interface IDTokenExpectations {
   now: number;
   /** Seconds of tolerance for exp, iat and nbf (default 30). */
   tolerance: number;
+  /**
+   * The JWS algorithms the ID token may be signed with: the client's id_token_signed_response_alg,
+   * else the server's id_token_signing_alg_values_supported. Default `['RS256']`. `none` is
+   * refused even when listed.
+   */
+  algorithms?: readonly string[];
 }
 
 function invalid(message: string): ClientError {
@@ -48,18 +54,22 @@ function mismatch(claim: string): ClientError {
   return new ClientError(`unexpected JWT "${claim}" (claim) value`, { code: 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' });
 }
 
-function decodePayload(jwt: string): JsonObject {
-  const parts = jwt.split('.');
-  if (parts.length !== 3 || !/^[A-Za-z0-9_-]+$/.test(parts[1]!)) throw invalid('"id_token" must be a compact JWS');
-  const base64 = parts[1]!.replace(/-/g, '+').replace(/_/g, '/');
+function decodePart(part: string): JsonObject {
+  const base64 = part.replace(/-/g, '+').replace(/_/g, '/');
   let text: string;
   try {
     const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
     text = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
   } catch (cause) {
-    throw new ClientError('"id_token" payload is not valid base64url UTF-8', { code: 'OAUTH_INVALID_RESPONSE', cause });
+    throw new ClientError('"id_token" is not valid base64url UTF-8', { code: 'OAUTH_INVALID_RESPONSE', cause });
   }
   return parseJsonObject(text);
+}
+
+function decodeParts(jwt: string): [JsonObject, JsonObject] {
+  const parts = jwt.split('.');
+  if (parts.length !== 3 || !parts.slice(0, 2).every((p) => /^[A-Za-z0-9_-]+$/.test(p))) throw invalid('"id_token" must be a compact JWS');
+  return [decodePart(parts[0]!), decodePart(parts[1]!)];
 }
 
 function requireClaim(claims: JsonObject, name: string, type: 'string' | 'number'): void {
@@ -73,7 +83,13 @@ function requireClaim(claims: JsonObject, name: string, type: 'string' | 'number
  */
 export function validateIdToken(jwt: string, expected: IDTokenExpectations): IDToken {
   // oidc:3.1.3.7:tls-instead-of-signature: "the TLS server validation MAY be used to validate the issuer in place of checking the token signature"; the token came straight from the token endpoint, so its payload is read without a signature check.
-  const claims = decodePayload(jwt);
+  const [header, claims] = decodeParts(jwt);
+  const alg = header['alg'];
+  // oidc:3.1.3.7:alg: the alg is the one registered (id_token_signed_response_alg), else one the server
+  // announced, else RS256 (OIDC Core §3.1.3.7 (7), Registration §2); dg:idtoken:none-refused: never "none".
+  if (alg === 'none' || typeof alg !== 'string' || !(expected.algorithms ?? ['RS256']).includes(alg)) {
+    throw invalid('unexpected JWT "alg" header parameter');
+  }
   // oidc:2:required-claims oidc:3.1.3.7:iat-window: iss, sub, exp and iat are there with their types; iat is checked to be a number, with no maximum age.
   requireClaim(claims, 'iss', 'string');
   requireClaim(claims, 'sub', 'string');

@@ -1,11 +1,18 @@
 // Request checks shared by the device authorization and token endpoints.
 import { authenticateClient } from '../client-authentication.js';
-import type { ServerContext } from '../context.js';
+import type { Endpoints, ServerContext } from '../context.js';
 import { FormParams, isFormContentType } from '../form.js';
 import { oauthError } from '../replies.js';
 import type { HttpReply, RegisteredClient, ServerRequest } from '../types.js';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; reply: HttpReply };
+
+const jtis = new WeakMap<ServerContext, Map<string, number>>();
+function seenJtis(context: ServerContext): Map<string, number> {
+  let seen = jtis.get(context);
+  if (!seen) jtis.set(context, (seen = new Map()));
+  return seen;
+}
 
 const MAY_REPEAT = new Set(['resource']); // RFC 8707 §2: multiple resource parameters MAY be used
 const SAFE_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -15,6 +22,7 @@ export function readClientRequest(
   context: ServerContext,
   request: ServerRequest,
   pairs: Array<[string, string]>,
+  endpoints?: Endpoints,
 ): Checked<{ params: FormParams; client: RegisteredClient }> {
   // RFC 8628 §3.1, RFC 6749 §3.2 / App. B: an application/x-www-form-urlencoded POST body.
   if (!isFormContentType(request.headers['content-type'])) {
@@ -31,7 +39,9 @@ export function readClientRequest(
     const name = SAFE_NAME.test(repeated) ? ` ${repeated}` : '';
     return { ok: false, reply: oauthError('invalid_request', `repeated parameter${name}`) };
   }
-  const auth = authenticateClient(context.clients, request.headers, params, context.settings.strictBasicEncoding);
+  // RFC 7523 §3: an assertion's aud names this server (its issuer, or the endpoint's URL); each jti is accepted once.
+  const assertion = endpoints && { audiences: [endpoints.issuer, request.url.split('?')[0]!], now: context.now(), seen: seenJtis(context) };
+  const auth = authenticateClient(context.clients, request.headers, params, context.settings.strictBasicEncoding, assertion);
   if (!auth.ok) return auth;
   return { ok: true, value: { params, client: auth.client } };
 }

@@ -1,5 +1,6 @@
 // The device authorization endpoint (RFC 8628 §3.1 request, §3.2 response).
 import type { Endpoints, ServerContext } from '../context.js';
+import { withNonce } from '../dpop.js';
 import { jsonReply, oauthError } from '../replies.js';
 import { normalizeUserCode } from '../tokens.js';
 import type { Grant, HttpReply, ServerRequest } from '../types.js';
@@ -11,7 +12,7 @@ export function deviceAuthorization(
   request: ServerRequest,
   pairs: Array<[string, string]>,
 ): HttpReply {
-  const checked = readClientRequest(context, request, pairs);
+  const checked = readClientRequest(context, request, pairs, endpoints);
   if (!checked.ok) return checked.reply;
   const { params, client } = checked.value;
   const { settings } = context;
@@ -40,6 +41,7 @@ export function deviceAuthorization(
     authTime: undefined,
     expiresAt: now + settings.expiresIn * 1000, // §3.2 expires_in: lifetime of device_code and user_code
     lastResponseAt: now, // §3.5: the first poll waits one interval from this response
+    dpopJkt: params.get('dpop_jkt'), // RFC 9449 §10
   };
   context.grants.set(grant.deviceCode, grant);
   context.userCodes.set(normalizeUserCode(grant.userCode), grant.deviceCode);
@@ -57,7 +59,8 @@ export function deviceAuthorization(
   }
   body['expires_in'] = settings.expiresIn;
   if (settings.sendInterval) body['interval'] = settings.interval;
-  return jsonReply(200, body); // §3.2: application/json, 200
+  const reply = jsonReply(200, body); // §3.2: application/json, 200
+  return context.dpop.options.nonceAtDeviceEndpoint === true ? withNonce(context.dpop, reply) : reply;
 }
 
 /** RFC 8628 §3.2: a unique device_code and user_code; retries a few times when a factory repeats itself. */

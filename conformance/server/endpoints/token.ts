@@ -3,6 +3,7 @@
 import { DEVICE_CODE_GRANT } from '../context.js';
 import type { Endpoints, ServerContext } from '../context.js';
 import type { FormParams } from '../form.js';
+import { tokenRequestProof, withNonce } from '../dpop.js';
 import { jsonReply, oauthError } from '../replies.js';
 import { randomToken } from '../tokens.js';
 import type { Grant, HttpReply, RefreshGrant, RegisteredClient, ServerRequest } from '../types.js';
@@ -14,14 +15,21 @@ export function tokenEndpoint(
   request: ServerRequest,
   pairs: Array<[string, string]>,
 ): HttpReply {
-  const checked = readClientRequest(context, request, pairs);
+  const checked = readClientRequest(context, request, pairs, endpoints);
   if (!checked.ok) return checked.reply;
   const { params, client } = checked.value;
   const grantType = params.get('grant_type');
   if (grantType === undefined) return oauthError('invalid_request', 'missing grant_type');
-  if (grantType === DEVICE_CODE_GRANT) return deviceCodeGrant(context, endpoints, params, client); // RFC 8628 §3.4
-  if (grantType === 'refresh_token') return refreshGrant(context, endpoints, params, client); // RFC 6749 §6
-  return oauthError('unsupported_grant_type'); // RFC 6749 §5.2
+  // RFC 9449 §5: a DPoP proof, when sent, is checked before the grant (a nonce demand is not a poll).
+  const proof = tokenRequestProof(context.dpop, request, endpoints.token, context.now());
+  if ('reply' in proof) return proof.reply;
+  const { jkt } = proof;
+  let reply: HttpReply;
+  if (grantType === DEVICE_CODE_GRANT) reply = deviceCodeGrant(context, endpoints, params, client, jkt); // RFC 8628 §3.4
+  else if (grantType === 'refresh_token') reply = refreshGrant(context, endpoints, params, client, jkt); // RFC 6749 §6
+  else reply = oauthError('unsupported_grant_type'); // RFC 6749 §5.2
+  // RFC 9449 §8.2: every answer carries the nonce to use next, pending ones included.
+  return withNonce(context.dpop, reply);
 }
 
 /** The OAuth answer to a device_code poll of a known grant, and the timing bookkeeping that goes with it. */
@@ -30,13 +38,16 @@ function deviceCodeGrant(
   endpoints: Endpoints,
   params: FormParams,
   client: RegisteredClient,
+  jkt: string | undefined,
 ): HttpReply {
   const deviceCode = params.get('device_code'); // §3.4: REQUIRED
   if (deviceCode === undefined) return oauthError('invalid_request', 'missing device_code');
   const grant = context.grants.get(deviceCode);
   // RFC 6749 §5.2 invalid_grant: unknown, or issued to another client.
   if (!grant || grant.clientId !== client.clientId) return oauthError('invalid_grant', 'unknown device_code');
-  const reply = answerPoll(context, endpoints, grant, params);
+  // RFC 9449 §10: codes bound with dpop_jkt are redeemed only with a proof of that key.
+  if (grant.dpopJkt !== undefined && grant.dpopJkt !== jkt) return oauthError('invalid_dpop_proof', 'the proof key does not match dpop_jkt');
+  const reply = answerPoll(context, endpoints, grant, params, jkt);
   recordPollAnswer(context, grant);
   return reply;
 }
@@ -53,7 +64,7 @@ export function slowDown(grant: Grant): HttpReply {
   return oauthError('slow_down', 'polling too fast; add 5 seconds to the interval');
 }
 
-function answerPoll(context: ServerContext, endpoints: Endpoints, grant: Grant, params: FormParams): HttpReply {
+function answerPoll(context: ServerContext, endpoints: Endpoints, grant: Grant, params: FormParams, jkt: string | undefined): HttpReply {
   // A device_code is redeemed once; RFC 6749 §5.2 invalid_grant afterwards.
   if (grant.status === 'redeemed') return oauthError('invalid_grant', 'device_code already used');
   const resourceProblem = checkResources(params.all('resource'), grant.resources); // RFC 8707 §2.2
@@ -76,6 +87,7 @@ function answerPoll(context: ServerContext, endpoints: Endpoints, grant: Grant, 
     resources: grant.resources,
     subject: grant.subject ?? 'user',
     authTime: grant.authTime ?? now,
+    jkt,
   });
 }
 
@@ -85,12 +97,15 @@ function refreshGrant(
   endpoints: Endpoints,
   params: FormParams,
   client: RegisteredClient,
+  jkt: string | undefined,
 ): HttpReply {
   const refreshToken = params.get('refresh_token');
   if (refreshToken === undefined) return oauthError('invalid_request', 'missing refresh_token');
   const record = context.refreshTokens.get(refreshToken);
   // §6: the refresh token is bound to the client it was issued to.
   if (!record || record.clientId !== client.clientId) return oauthError('invalid_grant', 'unknown refresh_token');
+  // RFC 9449 §5: a DPoP-bound refresh token needs a proof of the same key.
+  if (record.jkt !== undefined && record.jkt !== jkt) return oauthError('invalid_dpop_proof', 'the refresh token is bound to another key');
   // §6: the requested scope MUST NOT include any scope not originally granted.
   const scope = params.get('scope');
   const problem =
@@ -99,7 +114,7 @@ function refreshGrant(
   if (problem) return problem;
   context.refreshTokens.delete(refreshToken);
   // §6: a new refresh token keeps the scope of the old one; the access token gets the requested scope.
-  return issueTokens(context, endpoints, { ...record, scope: scope ?? record.scope }, record.scope);
+  return issueTokens(context, endpoints, { ...record, scope: scope ?? record.scope, jkt }, record.scope);
 }
 
 /** RFC 6749 §5.1 success, plus an OpenID Connect ID token when the scope includes openid. */
@@ -110,11 +125,18 @@ function issueTokens(
   refreshScope: string | undefined = grant.scope,
 ): HttpReply {
   const refreshToken = randomToken();
-  context.refreshTokens.set(refreshToken, { ...grant, scope: refreshScope });
+  const client = context.clients.get(grant.clientId);
+  // RFC 9449 §5: only a public client's refresh token is bound to its DPoP key.
+  const refreshJkt = client?.authMethod === 'none' ? grant.jkt : undefined;
+  context.refreshTokens.set(refreshToken, { ...grant, scope: refreshScope, jkt: refreshJkt });
   const expiresIn = context.settings.accessTokenExpiresIn;
+  const accessToken = randomToken();
+  // RFC 9449 §5, §6.1: a token issued to a proof is bound to its key (cnf.jkt) and typed DPoP.
+  const bound = grant.jkt !== undefined && context.dpop.options.bearer !== true;
+  if (bound) context.dpop.boundTokens.set(accessToken, grant.jkt!);
   const body: Record<string, unknown> = {
-    access_token: randomToken(),
-    token_type: 'Bearer', // RFC 6750
+    access_token: accessToken,
+    token_type: bound ? 'DPoP' : 'Bearer', // RFC 6750, RFC 9449 §5
     expires_in: expiresIn,
     refresh_token: refreshToken,
   };

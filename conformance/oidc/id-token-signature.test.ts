@@ -1,0 +1,130 @@
+// Opt-in ID token signature checks (openid-client's enableNonRepudiationChecks): the server's JWKS
+// through the library's HTTP layer, cached per Configuration, fetched again once for an unknown
+// kid, typed errors for a JWKS that is too large, not JSON or keyless, and a bad signature.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  ClientError,
+  Configuration,
+  None,
+  customFetch,
+  enableNonRepudiationChecks,
+  initiateDeviceAuthorization,
+  pollDeviceAuthorizationGrant,
+  type CustomFetch,
+} from '../../lib/index.js';
+import { CLIENT_ID, ISSUER, harness, json, pollUntilApproved, type Harness } from '../support/harness.js';
+import { rejection } from '../support/security-side.js';
+
+const JWKS = `${ISSUER}/jwks`;
+
+function configFor(h: Harness, fetch: CustomFetch = h.fetch, metadata: Record<string, unknown> = {}): Configuration {
+  const config = new Configuration({ ...h.config.serverMetadata(), jwks_uri: JWKS, id_token_signing_alg_values_supported: ['RS256', 'ES256'], ...metadata }, CLIENT_ID, undefined, None());
+  config[customFetch] = fetch;
+  return config;
+}
+
+async function login(h: Harness, config: Configuration): Promise<unknown> {
+  const device = await initiateDeviceAuthorization(config, { scope: 'openid' }, { now: h.clock.now });
+  return pollUntilApproved(h, device, { config, approveAfter: 1 }).catch((e: unknown) => e);
+}
+
+const jwksCalls = (h: Harness): number => h.server.requests.filter((r) => r.endpoint === 'jwks').length;
+
+test('dg:idtoken:signature-opt-in dg:idtoken:jwks-cache RS256 and ES256 ID tokens verify with the server\'s JWKS, fetched once per Configuration', async () => {
+  for (const idTokenAlg of ['RS256', 'ES256'] as const) {
+    const h = harness({ idTokenAlg, interval: 1, autoAdvance: true });
+    const config = configFor(h);
+    enableNonRepudiationChecks(config);
+    const first = (await login(h, config)) as { claims(): Record<string, unknown> };
+    assert.equal(first.claims()['iss'], ISSUER, idTokenAlg);
+    await login(h, config);
+    assert.equal(jwksCalls(h), 1, `${idTokenAlg}: the JWKS is cached`);
+  }
+});
+
+test('dg:idtoken:signature-opt-in without enableNonRepudiationChecks no JWKS is fetched; with it a wrong signature ends the flow', async () => {
+  const h = harness({ interval: 1, autoAdvance: true });
+  await login(h, configFor(h));
+  assert.equal(jwksCalls(h), 0);
+  // The server's token, its signature swapped for another: the claims pass, the signature does not.
+  const forging: CustomFetch = async (url, init) => {
+    const response = await h.fetch(url, init);
+    if (!url.endsWith('/token') || response.status !== 200) return response;
+    const body = (await response.json()) as Record<string, string>;
+    const [header, payload] = body['id_token']!.split('.');
+    return json({ ...body, id_token: `${header}.${payload}.${Buffer.alloc(256, 1).toString('base64url')}` });
+  };
+  const config = configFor(h, forging);
+  enableNonRepudiationChecks(config);
+  const error = await login(h, config);
+  assert.ok(error instanceof ClientError && error.code === 'OAUTH_JWS_SIGNATURE_INVALID', String(error));
+  assert.throws(() => enableNonRepudiationChecks({} as Configuration), TypeError);
+});
+
+test('dg:idtoken:jwks-refetch an unknown kid (a key rotation) fetches the JWKS again, once per flow; still unknown is OAUTH_KEY_SELECTION_FAILED', async () => {
+  const es = harness({ idTokenAlg: 'ES256', interval: 1, autoAdvance: true });
+  const rs = harness({ idTokenAlg: 'RS256', interval: 1, autoAdvance: true });
+  let fetched = 0;
+  // Before the rotation the JWKS holds only the EC key, and the ES256 flow caches it.
+  const config = configFor(es, async (url, init) => (url === JWKS ? (fetched++, json({ keys: es.server.jwks.keys.filter((k) => k['kty'] === 'EC') })) : es.fetch(url, init)));
+  enableNonRepudiationChecks(config);
+  const before = await login(es, config);
+  assert.ok(!(before instanceof Error), String(before));
+  assert.equal(fetched, 1);
+  // After it, tokens are RS256 with a kid the cached JWKS does not have: one refetch finds it.
+  config[customFetch] = async (url, init) => (url === JWKS && fetched++, rs.fetch(url, init));
+  const after = await login(rs, config);
+  assert.ok(!(after instanceof Error), String(after));
+  assert.equal(fetched, 2);
+  // A JWKS that never has the key: at most one fetch per flow, then a typed error.
+  let other = 0;
+  const never = configFor(rs, async (url, init) => (url === JWKS ? (other++, json({ keys: [{ kty: 'RSA', kid: 'other', n: 'AQAB', e: 'AQAB' }] })) : rs.fetch(url, init)));
+  enableNonRepudiationChecks(never);
+  for (const fetches of [1, 2]) {
+    const error = await login(rs, never);
+    assert.ok(error instanceof ClientError && error.code === 'OAUTH_KEY_SELECTION_FAILED', String(error));
+    assert.equal(other, fetches, 'one JWKS fetch per flow');
+  }
+});
+
+test('dg:idtoken:jwks-http dg:idtoken:jwks-typed-errors a JWKS that is too large, not JSON, keyless or missing is a typed error that ends the flow', async () => {
+  const cases: Array<[string, (() => Response) | undefined, string]> = [
+    ['too large', () => new Response('{"keys":[]}', { headers: { 'content-type': 'application/json', 'content-length': String(2 ** 24) } }), 'OAUTH_RESPONSE_TOO_LARGE'],
+    ['not JSON', () => new Response('<html>', { headers: { 'content-type': 'text/html' } }), 'OAUTH_RESPONSE_IS_NOT_JSON'],
+    ['unparsable', () => new Response('{keys', { headers: { 'content-type': 'application/json' } }), 'OAUTH_PARSE_ERROR'],
+    ['keyless', () => json({ keys: [] }), 'OAUTH_INVALID_RESPONSE'],
+    ['keys not objects', () => json({ keys: ['a'] }), 'OAUTH_INVALID_RESPONSE'],
+    ['no keys member', () => json({}), 'OAUTH_INVALID_RESPONSE'],
+    ['error status', () => json({ keys: [] }, 500), 'OAUTH_RESPONSE_IS_NOT_CONFORM'],
+  ];
+  for (const [what, reply, code] of cases) {
+    const h = harness({ interval: 1, autoAdvance: true });
+    const config = configFor(h, async (url, init) => (url === JWKS && reply ? reply() : h.fetch(url, init)));
+    enableNonRepudiationChecks(config);
+    const error = await login(h, config);
+    assert.ok(error instanceof ClientError && error.code === code, `${what}: ${String(error)}`);
+  }
+  const h = harness({ interval: 1, autoAdvance: true });
+  for (const [metadata, code] of [[{ jwks_uri: undefined }, 'OAUTH_MISSING_SERVER_METADATA'], [{ jwks_uri: 'not a url' }, 'OAUTH_INVALID_SERVER_METADATA'], [{ jwks_uri: 'http://as.example.test/jwks' }, 'OAUTH_HTTP_REQUEST_FORBIDDEN']] as const) {
+    const config = configFor(h, h.fetch, metadata);
+    enableNonRepudiationChecks(config);
+    const error = await login(h, config);
+    assert.ok(error instanceof ClientError && error.code === code, `${JSON.stringify(metadata)}: ${String(error)}`);
+  }
+});
+
+test('dg:idtoken:signature-opt-in an abort while the JWKS is being fetched ends the poll with OAUTH_ABORT', async () => {
+  const h = harness({ interval: 1, autoAdvance: true });
+  const controller = new AbortController();
+  const config = configFor(h, async (url, init) => {
+    if (url !== JWKS) return h.fetch(url, init);
+    controller.abort();
+    return new Promise<Response>(() => {});
+  });
+  enableNonRepudiationChecks(config);
+  const device = await initiateDeviceAuthorization(config, { scope: 'openid' }, { now: h.clock.now });
+  h.server.approve(device.user_code);
+  const error = await rejection(pollDeviceAuthorizationGrant(config, device, undefined, { signal: controller.signal, now: h.clock.now, sleep: h.clock.sleep }));
+  assert.ok(error instanceof ClientError && error.code === 'OAUTH_ABORT', String(error));
+});

@@ -1,0 +1,139 @@
+/**
+ * The JWS algorithms this library signs and verifies (RFC 7518 §3.1, RFC 8037 §3.1), mapped to
+ * crypto.subtle parameters. `none` is not among them and never will be.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7518#section-3.1
+ * @module
+ */
+
+import { ClientError } from '../errors.ts';
+
+/**
+ * A JWS `alg` value this library supports.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7518#section-3.1
+ */
+export type Alg =
+  | 'RS256' | 'RS384' | 'RS512'
+  | 'PS256' | 'PS384' | 'PS512'
+  | 'ES256' | 'ES384' | 'ES512'
+  | 'EdDSA'
+  | 'HS256' | 'HS384' | 'HS512';
+
+/**
+ * Every supported `alg`, asymmetric ones first.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7518#section-3.1
+ */
+export const SUPPORTED_ALGS: readonly Alg[] = Object.freeze([
+  'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'HS256', 'HS384', 'HS512',
+] as const);
+
+const CURVES: Record<string, Alg> = { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' };
+
+/**
+ * The typed error for an algorithm this library does not support, `none` included.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7518#section-3.1
+ */
+export function unsupportedAlgorithm(): ClientError {
+  return new ClientError('unsupported JWS algorithm', { code: 'OAUTH_UNSUPPORTED_ALGORITHM' });
+}
+
+/**
+ * The typed error for a key that is malformed or unusable for the operation.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7517#section-4
+ */
+export function invalidKey(message: string, cause?: unknown): ClientError {
+  return new ClientError(message, cause === undefined ? { code: 'OAUTH_INVALID_KEY' } : { code: 'OAUTH_INVALID_KEY', cause });
+}
+
+/**
+ * True when `value` is a supported `alg`. `none` never is.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7518#section-3.1
+ */
+export function isAlg(value: unknown): value is Alg {
+  return typeof value === 'string' && (SUPPORTED_ALGS as readonly string[]).includes(value);
+}
+
+/**
+ * Checks that `value` is a supported `alg`, else throws `OAUTH_UNSUPPORTED_ALGORITHM`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7518#section-3.6
+ */
+export function assertAlg(value: unknown): Alg {
+  // dg:jose:none-refused: RFC 7518 §3.6 unsecured JWS must be explicitly allowed; we never allow it
+  if (!isAlg(value)) throw unsupportedAlgorithm();
+  return value;
+}
+
+function hashOf(alg: Alg): string {
+  return `SHA-${alg.slice(2)}`;
+}
+
+function isCryptoKey(key: unknown): key is CryptoKey {
+  return typeof CryptoKey === 'function' && key instanceof CryptoKey;
+}
+
+/**
+ * Checks that `key` is a CryptoKey, else throws `OAUTH_INVALID_KEY`.
+ *
+ * @see https://www.w3.org/TR/WebCryptoAPI/#cryptokey-interface
+ */
+export function assertCryptoKey(key: unknown): CryptoKey {
+  if (!isCryptoKey(key)) throw invalidKey('key must be a CryptoKey');
+  return key;
+}
+
+/**
+ * The JWS `alg` that a CryptoKey implies: from its algorithm name and its hash or curve.
+ * RSA keys carry their hash; RSASSA-PKCS1-v1_5 means RS*, RSA-PSS means PS*.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7518#section-3.1
+ */
+export function algorithmOf(key: CryptoKey): Alg {
+  const algorithm = assertCryptoKey(key).algorithm as KeyAlgorithm & { hash?: { name?: string }; namedCurve?: string };
+  const bits = algorithm.hash?.name?.replace('SHA-', '');
+  let alg: string | undefined;
+  switch (algorithm.name) {
+    case 'HMAC': alg = `HS${bits}`; break;
+    case 'RSASSA-PKCS1-v1_5': alg = `RS${bits}`; break;
+    case 'RSA-PSS': alg = `PS${bits}`; break;
+    case 'ECDSA': alg = CURVES[String(algorithm.namedCurve)]; break;
+    case 'Ed25519': alg = 'EdDSA'; break;
+  }
+  return assertAlg(alg);
+}
+
+/**
+ * The crypto.subtle parameters to sign or verify with `alg`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7518#section-3.1
+ */
+export function signatureParams(alg: Alg): Algorithm | RsaPssParams | EcdsaParams {
+  switch (alg.slice(0, 2)) {
+    case 'RS': return { name: 'RSASSA-PKCS1-v1_5' };
+    // dg:jose:ps-salt: RFC 7518 §3.5 "The size of the salt value is the same size as the hash function output"
+    case 'PS': return { name: 'RSA-PSS', saltLength: Number(alg.slice(2)) / 8 };
+    case 'ES': return { name: 'ECDSA', hash: hashOf(alg) };
+    case 'HS': return { name: 'HMAC' };
+    default: return { name: 'Ed25519' };
+  }
+}
+
+/**
+ * The crypto.subtle parameters to import (or generate) a key for `alg`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7518#section-3.1
+ */
+export function keyParams(alg: Alg): Algorithm | RsaHashedImportParams | EcKeyImportParams | HmacImportParams {
+  switch (alg.slice(0, 2)) {
+    case 'RS': return { name: 'RSASSA-PKCS1-v1_5', hash: hashOf(alg) };
+    case 'PS': return { name: 'RSA-PSS', hash: hashOf(alg) };
+    case 'ES': return { name: 'ECDSA', namedCurve: alg === 'ES512' ? 'P-521' : `P-${alg.slice(2)}` };
+    case 'HS': return { name: 'HMAC', hash: hashOf(alg) };
+    default: return { name: 'Ed25519' };
+  }
+}
