@@ -13,7 +13,7 @@ import { SECRET_ENV } from './usage.ts';
  *
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
  */
-export type AuthMethod = 'none' | 'basic' | 'post';
+export type AuthMethod = 'none' | 'basic' | 'post' | 'private_key_jwt' | 'client_secret_jwt';
 
 /**
  * What a valid command line asks for.
@@ -26,6 +26,8 @@ export interface CliOptions {
   /** From `--client-secret` or the environment; absent with `--auth none`. */
   clientSecret?: string;
   auth: AuthMethod;
+  /** `--key FILE`: the private key of `--auth private_key_jwt` (PEM or JWK). */
+  keyFile?: string;
   scope?: string;
   resources: string[];
   json: boolean;
@@ -53,7 +55,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-const VALUED = new Set(['--issuer', '--client-id', '--client-secret', '--auth', '--scope', '--resource', '--timeout', '--algorithm']);
+const VALUED = new Set(['--issuer', '--client-id', '--client-secret', '--auth', '--key', '--scope', '--resource', '--timeout', '--algorithm']);
 const SWITCHES = new Set(['--json', '--insecure', '--qr', '--no-qr', '--help', '-h', '--version']);
 // Same rule as the library for numbers from the wire: no "", "1e3" or "5abc".
 const SECONDS = /^\d+(\.\d+)?$/;
@@ -114,8 +116,11 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     throw new UsageError('--timeout must be a positive number of seconds');
   }
   const secret = single('--client-secret') ?? (env[SECRET_ENV] || undefined);
-  const auth = oneOf('--auth', single('--auth'), ['none', 'basic', 'post'] as const) ?? (secret === undefined ? 'none' : 'post');
-  if (auth !== 'none' && secret === undefined) {
+  const auth = oneOf('--auth', single('--auth'), ['none', 'basic', 'post', 'private_key_jwt', 'client_secret_jwt'] as const) ?? (secret === undefined ? 'none' : 'post');
+  // A key signs private_key_jwt assertions; every other method but none uses the secret.
+  const keyFile = single('--key');
+  if ((auth === 'private_key_jwt') !== (keyFile !== undefined)) throw new UsageError('--key FILE goes with --auth private_key_jwt, and only with it');
+  if (auth !== 'none' && auth !== 'private_key_jwt' && secret === undefined) {
     throw new UsageError(`--auth ${auth} needs a client secret (--client-secret or ${SECRET_ENV})`);
   }
   const options: CliOptions = {
@@ -127,8 +132,9 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     insecure: switches.includes('--insecure'),
     algorithm: oneOf('--algorithm', single('--algorithm'), ['oidc', 'oauth2'] as const) ?? 'oidc',
   };
-  // --auth none never sends a secret, even one left in the environment.
-  if (auth !== 'none') options.clientSecret = secret as string;
+  // --auth none (and private_key_jwt) never sends a secret, even one left in the environment.
+  if (auth !== 'none' && auth !== 'private_key_jwt') options.clientSecret = secret as string;
+  if (keyFile !== undefined) options.keyFile = keyFile;
   const scope = single('--scope');
   if (scope !== undefined) options.scope = scope;
   if (timeout !== undefined) options.timeout = Number(timeout);

@@ -9,7 +9,9 @@
 
 import {
   ClientSecretBasic,
+  ClientSecretJwt,
   ClientSecretPost,
+  PrivateKeyJwt,
   None,
   allowInsecureRequests,
   customFetch,
@@ -23,16 +25,20 @@ import {
 import type { CliOptions } from './args.ts';
 import { timerSleep } from '../http/timers.ts';
 import { createCountdown, type Countdown } from './countdown.ts';
+import { loadSigningKey } from './key-file.ts';
 import { EXIT, exitCodeFor, type Stage } from './exit-codes.ts';
 import type { CliIO } from './io.ts';
 import { errorLine, instructions, tokenSummary, type QrStyle } from './render.ts';
 
-function clientAuth(options: CliOptions): ClientAuth {
+async function clientAuth(options: CliOptions): Promise<ClientAuth> {
   if (options.auth === 'basic') return ClientSecretBasic(options.clientSecret);
+  // rfc7523:2.2:assertion-type: the JWT methods, a new assertion per request
+  if (options.auth === 'client_secret_jwt') return ClientSecretJwt(options.clientSecret);
+  if (options.auth === 'private_key_jwt') return PrivateKeyJwt(await loadSigningKey(options.keyFile as string));
   return options.auth === 'post' ? ClientSecretPost(options.clientSecret) : None();
 }
 
-function discover(options: CliOptions, io: CliIO, signal: AbortSignal): Promise<Configuration> {
+async function discover(options: CliOptions, io: CliIO, signal: AbortSignal): Promise<Configuration> {
   const settings: DiscoveryRequestOptions = {
     algorithm: options.algorithm,
     execute: options.insecure ? [allowInsecureRequests] : [],
@@ -40,7 +46,7 @@ function discover(options: CliOptions, io: CliIO, signal: AbortSignal): Promise<
   };
   if (options.timeout !== undefined) settings.timeout = options.timeout;
   if (io.fetch !== undefined) settings[customFetch] = io.fetch;
-  return discovery(options.issuer, options.clientId, options.clientSecret, clientAuth(options), settings);
+  return discovery(options.issuer, options.clientId, options.clientSecret, await clientAuth(options), settings);
 }
 
 /** RFC 8628 §3.3.1: a QR code is optional; by default only where a person is watching. */

@@ -65,10 +65,10 @@ function decodePart(part: string): JsonObject {
   return parseJsonObject(text);
 }
 
-function decodeParts(jwt: string): [JsonObject, JsonObject] {
+function decodeParts(jwt: string): JsonObject[] {
   const parts = jwt.split('.');
-  if (parts.length !== 3 || !parts.slice(0, 2).every((p) => /^[A-Za-z0-9_-]+$/.test(p))) throw invalid('"id_token" must be a compact JWS');
-  return [decodePart(parts[0]!), decodePart(parts[1]!)];
+  if (parts.length !== 3 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\./.test(jwt)) throw invalid('"id_token" must be a compact JWS');
+  return parts.slice(0, 2).map(decodePart);
 }
 
 function requireClaim(claims: JsonObject, name: string, type: 'string' | 'number'): void {
@@ -81,11 +81,11 @@ function requireClaim(claims: JsonObject, name: string, type: 'string' | 'number
  * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
  */
 export function validateIdToken(jwt: string, expected: IDTokenExpectations): IDToken {
-  const [header, claims] = decodeParts(jwt);
+  const [header, claims] = decodeParts(jwt) as [JsonObject, JsonObject];
   const alg = header['alg'];
   // oidc:3.1.3.7:alg: the alg is the one registered (id_token_signed_response_alg), else one the server
   // announced, else RS256 (OIDC Core §3.1.3.7 (7), Registration §2); dg:idtoken:none-refused: never "none".
-  if (alg === 'none' || typeof alg !== 'string' || !(expected.algorithms ?? ['RS256']).includes(alg)) {
+  if (alg === 'none' || !(expected.algorithms ?? ['RS256']).includes(alg as string)) {
     throw invalid('unexpected JWT "alg" header parameter');
   }
   requireClaim(claims, 'iss', 'string');
