@@ -60,6 +60,14 @@ test('dg:idtoken:signature-opt-in without enableNonRepudiationChecks no JWKS is 
   const error = await login(h, config);
   assert.ok(error instanceof ClientError && error.code === 'OAUTH_JWS_SIGNATURE_INVALID', String(error));
   assert.throws(() => enableNonRepudiationChecks({} as Configuration), TypeError);
+  // A token response without an ID token has nothing to verify: no JWKS fetch, the flow succeeds.
+  const plain = configFor(h);
+  enableNonRepudiationChecks(plain);
+  const fetchedBefore = jwksCalls(h);
+  const device = await initiateDeviceAuthorization(plain, { scope: 'profile' }, { now: h.clock.now });
+  const tokens = await pollUntilApproved(h, device, { config: plain, approveAfter: 1 });
+  assert.equal(tokens.id_token, undefined);
+  assert.equal(jwksCalls(h), fetchedBefore);
 });
 
 test('dg:idtoken:jwks-refetch an unknown kid (a key rotation) fetches the JWKS again, once per flow; still unknown is OAUTH_KEY_SELECTION_FAILED', async () => {

@@ -14,7 +14,7 @@ import { SECRET_ENV } from './usage.ts';
  *
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
  */
-export type AuthMethod = 'none' | 'basic' | 'post';
+export type AuthMethod = 'none' | 'basic' | 'post' | 'private_key_jwt' | 'client_secret_jwt';
 
 /**
  * What a valid command line asks for.
@@ -27,6 +27,8 @@ export interface CliOptions {
   /** From `--client-secret` or the environment; absent with `--auth none`. */
   clientSecret?: string;
   auth: AuthMethod;
+  /** `--key FILE`: the private key of `--auth private_key_jwt` (PEM or JWK). */
+  keyFile?: string;
   scope?: string;
   resources: string[];
   json: boolean;
@@ -58,7 +60,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-const VALUED = new Set(['--issuer', '--client-id', '--client-secret', '--auth', '--scope', '--resource', '--timeout', '--algorithm', '--profile']);
+const VALUED = new Set(['--issuer', '--client-id', '--client-secret', '--auth', '--key', '--scope', '--resource', '--timeout', '--algorithm', '--profile']);
 const SWITCHES = new Set(['--json', '--insecure', '--qr', '--no-qr', '--help', '-h', '--version', '--dpop']);
 // Same rule as the library for numbers from the wire: no "", "1e3" or "5abc".
 const SECONDS = /^\d+(\.\d+)?$/;
@@ -127,9 +129,12 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   }
   // dg:cli:client-secret-env: the secret can come from DEVICE_GRANT_CLIENT_SECRET, which keeps it out of the process list; --client-secret wins.
   const secret = single('--client-secret') ?? (env[SECRET_ENV] || undefined);
-  const auth = oneOf('--auth', single('--auth'), ['none', 'basic', 'post'] as const) ?? (secret === undefined ? 'none' : 'post');
-  // dg:cli:bad-flags: --auth basic or post without a secret is a usage error.
-  if (auth !== 'none' && secret === undefined) {
+  const auth = oneOf('--auth', single('--auth'), ['none', 'basic', 'post', 'private_key_jwt', 'client_secret_jwt'] as const) ?? (secret === undefined ? 'none' : 'post');
+  // A key signs private_key_jwt assertions; every other method but none uses the secret.
+  const keyFile = single('--key');
+  if ((auth === 'private_key_jwt') !== (keyFile !== undefined)) throw new UsageError('--key FILE goes with --auth private_key_jwt, and only with it');
+  // dg:cli:bad-flags: --auth basic, post or client_secret_jwt without a secret is a usage error.
+  if (auth !== 'none' && auth !== 'private_key_jwt' && secret === undefined) {
     throw new UsageError(`--auth ${auth} needs a client secret (--client-secret or ${SECRET_ENV})`);
   }
   const options: CliOptions = {
@@ -141,8 +146,9 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     insecure: switches.includes('--insecure'),
     algorithm: oneOf('--algorithm', single('--algorithm'), ['oidc', 'oauth2'] as const) ?? 'oidc',
   };
-  // dg:cli:flags dg:cli:client-secret-env: --auth none never sends a secret, even one left in the environment.
-  if (auth !== 'none') options.clientSecret = secret as string;
+  // dg:cli:flags dg:cli:client-secret-env: --auth none (and private_key_jwt) never sends a secret, even one left in the environment.
+  if (auth !== 'none' && auth !== 'private_key_jwt') options.clientSecret = secret as string;
+  if (keyFile !== undefined) options.keyFile = keyFile;
   if (profile !== undefined) options.profile = profile;
   const scope = single('--scope');
   if (scope !== undefined) options.scope = scope;

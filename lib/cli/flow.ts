@@ -9,8 +9,10 @@
 
 import {
   ClientSecretBasic,
+  ClientSecretJwt,
   ClientSecretPost,
   Configuration,
+  PrivateKeyJwt,
   None,
   allowInsecureRequests,
   customFetch,
@@ -26,13 +28,17 @@ import { profiles } from '../profiles/profiles.ts';
 import type { CliOptions } from './args.ts';
 import { timerSleep } from '../http/timers.ts';
 import { createCountdown, type Countdown } from './countdown.ts';
+import { loadSigningKey } from './key-file.ts';
 import { EXIT, exitCodeFor, type Stage } from './exit-codes.ts';
 import type { CliIO } from './io.ts';
 import { errorLine, instructions, tokenSummary, type QrStyle } from './render.ts';
 
-function clientAuth(options: CliOptions): ClientAuth {
+async function clientAuth(options: CliOptions): Promise<ClientAuth> {
   // dg:cli:flags: --auth basic, post or none picks the ClientAuth.
   if (options.auth === 'basic') return ClientSecretBasic(options.clientSecret);
+  // rfc7523:2.2:assertion-type: the JWT methods, a new assertion per request
+  if (options.auth === 'client_secret_jwt') return ClientSecretJwt(options.clientSecret);
+  if (options.auth === 'private_key_jwt') return PrivateKeyJwt(await loadSigningKey(options.keyFile as string));
   return options.auth === 'post' ? ClientSecretPost(options.clientSecret) : None();
 }
 
@@ -41,7 +47,7 @@ async function discover(options: CliOptions, io: CliIO, signal: AbortSignal): Pr
   const execute = [...(options.insecure ? [allowInsecureRequests] : []), ...(profile.execute ?? [])];
   if (profile.metadata !== undefined) {
     // dg:profiles:cli: the profile knows the endpoints: no discovery.
-    const config = new Configuration(profile.metadata(options.issuer), options.clientId, options.clientSecret, clientAuth(options));
+    const config = new Configuration(profile.metadata(options.issuer), options.clientId, options.clientSecret, await clientAuth(options));
     if (options.timeout !== undefined) config.timeout = options.timeout;
     config[customFetch] = io.fetch;
     for (const fn of execute) fn(config);
@@ -52,7 +58,7 @@ async function discover(options: CliOptions, io: CliIO, signal: AbortSignal): Pr
   // dg:cli:timeout: --timeout becomes discovery's timeout, which the Configuration keeps for every later request.
   if (options.timeout !== undefined) settings.timeout = options.timeout;
   if (io.fetch !== undefined) settings[customFetch] = io.fetch;
-  return discovery(options.issuer, options.clientId, options.clientSecret, clientAuth(options), settings);
+  return discovery(options.issuer, options.clientId, options.clientSecret, await clientAuth(options), settings);
 }
 
 /** RFC 8628 §3.3.1: a QR code is optional; by default only where a person is watching. */

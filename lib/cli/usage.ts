@@ -30,8 +30,9 @@ Options:
                         unless the --profile knows it)
   --client-id ID        Client identifier (required)
   --client-secret S     Client secret; prefer the ${SECRET_ENV} environment variable
-  --auth METHOD         Client authentication: none, basic or post
-                        (default: post when a secret is given, otherwise none)
+  --auth METHOD         Client authentication: none, basic, post, client_secret_jwt or
+                        private_key_jwt (default: post when a secret is given, otherwise none)
+  --key FILE            Private key for private_key_jwt: PEM (PKCS#8) or a private JWK file
   --scope S             Space-separated scopes to request
   --resource URI        Resource indicator (RFC 8707); repeat for several
   --algorithm NAME      Discovery: oidc (/.well-known/openid-configuration appended, default)

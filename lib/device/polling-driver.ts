@@ -119,8 +119,8 @@ async function pollOnce(run: Run): Promise<TokenOutcome> {
     const { server, client } = run.context;
     const outcome = classifyTokenResponse(http, secrets, { allowedTokenTypes, idToken: { server, client, now: run.now() }, dpop: run.dpop });
     // dg:idtoken:signature-opt-in: with enableNonRepudiationChecks, the ID token's signature is checked too
-    const failure = outcome.kind === 'token' && outcome.body.id_token !== undefined ? await run.verify?.(outcome.body.id_token, signal) : undefined;
-    return failure === undefined ? outcome : { kind: 'terminal', error: failure };
+    const failure = outcome.kind === 'token' && (await run.verify?.(outcome.body.id_token, signal));
+    return failure ? { kind: 'terminal', error: failure } : outcome;
   } catch (error) {
     // dg:polling:abort-immediate dg:compat:abort-codes: an abort ends the request in flight at once, with OAUTH_TIMEOUT or OAUTH_ABORT.
     if (signal?.aborted) throw abortError(signal.reason);

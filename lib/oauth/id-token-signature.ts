@@ -77,6 +77,7 @@ export function enableNonRepudiationChecks(config: Configuration): void {
   // dg:idtoken:jwks-cache: one JWKS per Configuration, shared by its flows
   let cached: Promise<JsonWebKey[]> | undefined;
   idTokenVerifiers.set(config, async (idToken, signal) => {
+    if (idToken === undefined) return undefined;
     const context = requestContext(config);
     // oidc:3.1.3.7:alg: the same algorithms the claims check accepts; a MAC cannot prove anything to a third party.
     const allowed = idTokenAlgorithms(context.server, context.client).filter((a): a is Alg => isAlg(a) && !a.startsWith('HS'));

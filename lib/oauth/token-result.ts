@@ -31,9 +31,8 @@ export interface TokenEndpointResponseHelpers {
  */
 export function idTokenAlgorithms(server: ServerMetadata, client: ClientMetadata): readonly string[] {
   const registered = client['id_token_signed_response_alg'];
-  if (typeof registered === 'string') return [registered];
   const announced = server['id_token_signing_alg_values_supported'];
-  return Array.isArray(announced) ? announced : ['RS256'];
+  return typeof registered === 'string' ? [registered] : Array.isArray(announced) ? announced : ['RS256'];
 }
 
 /**

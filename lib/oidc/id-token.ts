@@ -66,10 +66,10 @@ function decodePart(part: string): JsonObject {
   return parseJsonObject(text);
 }
 
-function decodeParts(jwt: string): [JsonObject, JsonObject] {
+function decodeParts(jwt: string): JsonObject[] {
   const parts = jwt.split('.');
-  if (parts.length !== 3 || !parts.slice(0, 2).every((p) => /^[A-Za-z0-9_-]+$/.test(p))) throw invalid('"id_token" must be a compact JWS');
-  return [decodePart(parts[0]!), decodePart(parts[1]!)];
+  if (parts.length !== 3 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\./.test(jwt)) throw invalid('"id_token" must be a compact JWS');
+  return parts.slice(0, 2).map(decodePart);
 }
 
 function requireClaim(claims: JsonObject, name: string, type: 'string' | 'number'): void {
@@ -83,11 +83,11 @@ function requireClaim(claims: JsonObject, name: string, type: 'string' | 'number
  */
 export function validateIdToken(jwt: string, expected: IDTokenExpectations): IDToken {
   // oidc:3.1.3.7:tls-instead-of-signature: "the TLS server validation MAY be used to validate the issuer in place of checking the token signature"; the token came straight from the token endpoint, so its payload is read without a signature check.
-  const [header, claims] = decodeParts(jwt);
+  const [header, claims] = decodeParts(jwt) as [JsonObject, JsonObject];
   const alg = header['alg'];
   // oidc:3.1.3.7:alg: the alg is the one registered (id_token_signed_response_alg), else one the server
   // announced, else RS256 (OIDC Core §3.1.3.7 (7), Registration §2); dg:idtoken:none-refused: never "none".
-  if (alg === 'none' || typeof alg !== 'string' || !(expected.algorithms ?? ['RS256']).includes(alg)) {
+  if (alg === 'none' || !(expected.algorithms ?? ['RS256']).includes(alg as string)) {
     throw invalid('unexpected JWT "alg" header parameter');
   }
   // oidc:2:required-claims oidc:3.1.3.7:iat-window: iss, sub, exp and iat are there with their types; iat is checked to be a number, with no maximum age.
