@@ -84,13 +84,34 @@ export function readmeTsBlocks(readme: string = readFileSync(join(ROOT, 'README.
   return [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? '');
 }
 
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** The ```ts blocks of the `@example` tags in a source text's JSDoc, without the ` * ` margin. */
+export function jsdocExamples(source: string): string[] {
+  return [...source.matchAll(/^ \* @example\n \* ```ts\n([\s\S]*?)^ \* ```$/gm)].map((match) =>
+    (match[1] ?? '').replace(/^ \*(?: |$)/gm, ''),
+  );
+}
+
+/** Every `@example` block in lib/, in file order. */
+export function libExamples(): string[] {
+  return sourceFiles(join(ROOT, 'lib')).sort().flatMap((file) => jsdocExamples(readFileSync(file, 'utf8')));
+}
+
 /**
- * An empty project in `dir` that installs `tarball` (offline), with flow.ts and every README
- * ```ts block as readme-N.ts beside it.
+ * An empty project in `dir` that installs `tarball` (offline), with flow.ts, every README ```ts
+ * block as readme-N.ts and every JSDoc `@example` of lib/ as example-N.ts beside it.
  */
 export async function installConsumer(tarball: string, dir: string): Promise<void> {
   for (const file of readdirSync(CONSUMER)) copyFileSync(join(CONSUMER, file), join(dir, file));
   readmeTsBlocks().forEach((block, index) => writeFileSync(join(dir, `readme-${index + 1}.ts`), block));
+  libExamples().forEach((block, index) => writeFileSync(join(dir, `example-${index + 1}.ts`), block));
   await mustRun('npm install of the tarball', 'npm', ['install', '--offline', '--no-audit', '--no-fund', '--no-package-lock', tarball], dir);
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { USAGE } from '../../lib/cli/usage.js';
 import { startDemoServer, type DemoServer } from '../server/main.js';
-import { ROOT, binHelp, installConsumer, pack, readmeTsBlocks, runFlow, tarballFiles, tarballProblems, typeCheck } from './consumer.js';
+import { ROOT, binHelp, installConsumer, jsdocExamples, libExamples, pack, readmeTsBlocks, runFlow, tarballFiles, tarballProblems, typeCheck } from './consumer.js';
 
 const work = mkdtempSync(join(tmpdir(), 'device-grant-package-'));
 const consumer = join(work, 'consumer');
@@ -46,13 +46,15 @@ test('dg:ship:files the tarball holds the built library, its types, the CLI, the
   ]);
 });
 
-test('dg:ship:files the license is MIT, as package.json says, with the authors named', () => {
+test('dg:ship:files the license is MIT, as package.json says, with the authors named; pack and git-URL installs build first', () => {
   const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { license: string; scripts: Record<string, string> };
   assert.equal(manifest.license, 'MIT');
   const license = readFileSync(join(ROOT, 'LICENSE'), 'utf8');
   assert.match(license, /^MIT License\n\nCopyright \(c\) \d{4} the device-grant authors\n/);
   // npm pack from a clean checkout must build first: dist/ is not in git.
   assert.match(manifest.scripts['prepack'] ?? '', /rmSync\('dist'.*&& npm run build$/);
+  // An install from a git URL runs only prepare: it builds when there is no dist/lib yet.
+  assert.match(manifest.scripts['prepare'] ?? '', /existsSync\('dist\/lib\/index\.js'\).*\|\| npm run build$/);
 });
 
 test('dg:ship:consumer-types the installed package type-checks under module nodenext and moduleResolution bundler, with skipLibCheck false', async () => {
@@ -84,4 +86,33 @@ test('dg:ship:readme-types every ```ts block of the README type-checks against t
   assert.equal(typeError, undefined);
   blocks.forEach((_, index) => assert.ok(existsSync(join(consumer, `out/readme-${index + 1}.js`)), `README block ${index + 1} was compiled`));
   assert.deepEqual(readmeTsBlocks('text\n```ts\nconst a = 1;\n```\n```sh\nls\n```\n'), ['const a = 1;\n']);
+});
+
+/** The JSDoc comment right above `export … name`, or '' when there is none. */
+function jsdocOf(source: string, name: string): string {
+  const declaration = new RegExp(`\\*/\\n(?:export (?:async )?(?:function|class|const) ${name}\\b)`).exec(source);
+  if (declaration === null) return '';
+  const start = source.lastIndexOf('/**', declaration.index);
+  return source.slice(start, declaration.index + 2);
+}
+
+test('dg:ship:jsdoc-examples the main exports have an @example in their JSDoc, and every @example type-checks against the installed package', () => {
+  const mains: Array<[string, string]> = [
+    ['lib/discovery/discovery.ts', 'discovery'],
+    ['lib/device/device-authorization.ts', 'initiateDeviceAuthorization'],
+    ['lib/device/polling-driver.ts', 'pollDeviceAuthorizationGrant'],
+    ['lib/device/polling-driver.ts', 'resumeDeviceAuthorizationGrant'],
+    ['lib/oauth/configuration.ts', 'Configuration'],
+    ['lib/http/http.ts', 'customFetch'],
+  ];
+  for (const [file, name] of mains) {
+    const examples = jsdocExamples(jsdocOf(readFileSync(join(ROOT, file), 'utf8'), name));
+    assert.equal(examples.length, 1, `${name} in ${file} has one @example`);
+    assert.match(examples[0] ?? '', new RegExp(`import \\{[^}]*\\b${name}\\b[^}]*\\} from 'device-grant';`), `${name}'s example imports it by the package name`);
+  }
+  const all = libExamples();
+  assert.ok(all.length >= mains.length);
+  assert.equal(typeError, undefined);
+  all.forEach((_, index) => assert.ok(existsSync(join(consumer, `out/example-${index + 1}.js`)), `example ${index + 1} was compiled`));
+  assert.deepEqual(jsdocExamples('/**\n * @example\n * ```ts\n * const a = 1;\n *\n * ```\n */'), ['const a = 1;\n\n']);
 });
