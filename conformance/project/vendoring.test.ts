@@ -67,11 +67,11 @@ function canStripTypes(): boolean {
   return spawnSync(process.execPath, ['--experimental-strip-types', '--input-type=module', '-e', ''], { stdio: 'ignore' }).status === 0;
 }
 
-test('dg:ship:vendorable lib/ less cli/, copied into another folder, runs a whole flow from its index.ts with no build', (t) => {
-  if (!canStripTypes()) {
-    t.skip(`Node ${process.version} cannot strip types (Node >= 22.18 can); conformance/portability/check.sh proves this on Node 24, Deno 2 and Bun 1`);
-    return;
-  }
+/**
+ * A scratch project holding what the README's "Vendoring" section says to copy (lib/ less cli/,
+ * as device-grant/) and the portable flow importing its index.ts. Removed after the test.
+ */
+function vendoredProject(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'device-grant-vendored-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   cpSync(join(root, 'lib'), join(dir, 'device-grant'), { recursive: true, filter: (source) => !source.startsWith(join(root, 'lib', 'cli')) });
@@ -79,10 +79,45 @@ test('dg:ship:vendorable lib/ less cli/, copied into another folder, runs a whol
   writeFileSync(join(dir, 'flow.ts'), flow.replace("'../../lib/index.js'", "'./device-grant/index.ts'"));
   writeFileSync(join(dir, 'main.ts'), "import { runPortableFlow } from './flow.ts';\nconsole.log(await runPortableFlow());\n");
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+  assert.ok(!existsSync(join(dir, 'device-grant', 'cli')));
+  return dir;
+}
+
+/** Runs node in `dir`; the copy is not lib/, so its coverage would only confuse c8. */
+function node(dir: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
   const env = { ...process.env };
-  delete env['NODE_V8_COVERAGE']; // the copy is not lib/: its coverage would only confuse c8
-  const result = spawnSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'main.ts'], { cwd: dir, env, encoding: 'utf8' });
+  delete env['NODE_V8_COVERAGE'];
+  return spawnSync(process.execPath, args, { cwd: dir, env, encoding: 'utf8' });
+}
+
+test('dg:ship:vendorable lib/ less cli/, copied into another folder, runs a whole flow from its index.ts with no build', (t) => {
+  if (!canStripTypes()) {
+    t.skip(`Node ${process.version} cannot strip types (Node >= 22.18 can); conformance/portability/check.sh proves this on Node 24, Deno 2 and Bun 1`);
+    return;
+  }
+  const result = node(vendoredProject(t), ['--experimental-strip-types', '--no-warnings', 'main.ts']);
   assert.equal(result.status, 0, result.stderr);
   assert.equal(result.stdout, 'OK 3 polls, token_type bearer, expiresIn 60\n');
-  assert.ok(!existsSync(join(dir, 'device-grant', 'cli')));
+});
+
+test('dg:ship:vendorable the copy compiles in another project with the tsconfig the README gives (rewriteRelativeImportExtensions, DOM and DOM.Iterable, strict), and the output runs a flow', (t) => {
+  const dir = vendoredProject(t);
+  const tsconfig = {
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'nodenext',
+      lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+      types: [],
+      strict: true,
+      rewriteRelativeImportExtensions: true,
+      outDir: 'out',
+    },
+    include: ['main.ts', 'flow.ts'],
+  };
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
+  const tsc = node(dir, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.']);
+  assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
+  const result = node(dir, ['out/main.js']);
+  assert.equal(result.status, 0, result.stderr);
+  assert.equal(result.stdout, 'OK 3 polls, token_type bearer, expiresIn 60\n');
 });
