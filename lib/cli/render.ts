@@ -44,7 +44,7 @@ const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
  * page on a loopback address (a local test server, the demo) opens only on this machine.
  */
 function browserPlace(verificationUri: string): string {
-  // dg:cli:instructions-place: a loopback verification_uri "opens only on this machine", so the text says so
+  // dg:cli:browser-place: a page on a loopback address opens only on this machine, so the text says so
   return LOOPBACK_HOST.test(new URL(verificationUri).hostname) ? 'this machine' : 'another device';
 }
 
