@@ -21,7 +21,9 @@ out=$root/dist/conformance/portability
 NODE_NEXT=${NODE_NEXT:-node@24} BUN=${BUN:-bun@1} DENO=${DENO:-deno@2} WORKERD=${WORKERD:-workerd@latest} ESBUILD=${ESBUILD:-esbuild@0.28.2}
 work=$(mktemp -d)
 wd_pid=""
-trap '[ -n "$wd_pid" ] && kill "$wd_pid" 2>/dev/null; rm -rf "$work"' EXIT
+# workerd runs in its own process group (set -m below): killing the group stops npx and the
+# workerd binary it started, which would otherwise outlive the script.
+trap '[ -n "$wd_pid" ] && kill -- "-$wd_pid" 2>/dev/null; rm -rf "$work"' EXIT
 failed=0 unfetched=0
 
 # The vendored copy: exactly what the README's "Vendoring" section tells a user to copy.
@@ -98,8 +100,10 @@ const config :Workerd.Config = (
 const built :Workerd.Worker = (modules = [ (name = "worker.mjs", esModule = embed "built.mjs") ], compatibilityDate = "2024-09-23");
 const vendored :Workerd.Worker = (modules = [ (name = "worker.mjs", esModule = embed "vendored.mjs") ], compatibilityDate = "2024-09-23");
 CAPNP
+  set -m
   npx --yes "$WORKERD" serve "$work/config.capnp" >"$work/workerd.log" 2>&1 &
   wd_pid=$!
+  set +m
   for form in built vendored; do
     port=${form}_port line=""
     for _ in $(seq 1 100); do line=$(curl -s "http://127.0.0.1:${!port}/" 2>/dev/null) && [ -n "$line" ] && break; sleep 0.2; done
