@@ -72,7 +72,7 @@ test('rfc8628:3.3.1:display-user-code rfc8628:3.3.1:display-uri-text dg:cli:qr-t
   }
 });
 
-test('dg:cli:qr-tty dg:cli:countdown off a terminal: no QR code by default, and one plain line per poll, never a \\r', async (t) => {
+test('dg:cli:qr-tty dg:cli:countdown off a terminal: no QR code by default, and plain lines only when the state changes, never a \\r', async (t) => {
   const srv = await startServer({ interval: 0.1 });
   t.after(srv.close);
   const clock = createFakeClock({ start: Date.now(), autoAdvance: true });
@@ -87,8 +87,7 @@ test('dg:cli:qr-tty dg:cli:countdown off a terminal: no QR code by default, and 
   assert.ok(!result.stderr.includes('\r') && !result.stderr.includes('\x1b'));
   assert.deepEqual(result.stderr.split('\n').filter((line) => line.startsWith('Waiting')), [
     'Waiting for approval: 10:00 left, interval 0.1 s',
-    'Waiting for approval: 10:00 left, interval 0.1 s, polls: 1 (last: pending)',
-    'Waiting for approval: 10:00 left, interval 0.1 s, polls: 2 (last: pending)',
+    'Waiting for approval: 10:00 left, interval 0.1 s, polls: 1 (last: pending)', // poll 2, pending again, prints nothing
   ]);
 });
 

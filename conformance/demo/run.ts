@@ -63,7 +63,8 @@ export async function runDemo(io: CliIO, options: DemoOptions = {}): Promise<num
   const stopUser = new AbortController();
   io.stderr.write(`[demo] authorization server: ${issuer} (client demo-public, polling interval ${options.interval ?? 1} s)\n`);
   if (manual) {
-    io.stderr.write(`[demo] open ${issuer}/device in a browser on this machine, enter the code below, then Approve or Deny.\n\n`);
+    // The server listens on loopback, so the CLI below also says "a browser on this machine".
+    io.stderr.write(`[demo] open ${issuer}/device in a browser on this machine, enter the code shown below, then Approve or Deny.\n\n`);
   } else {
     io.stderr.write('[demo] a scripted user will approve about 3 s after the code appears (use --manual to do it yourself)\n\n');
   }

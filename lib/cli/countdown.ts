@@ -1,7 +1,9 @@
 /**
  * The live status line while the device polls (RFC 8628 §3.5): time left before the codes
  * expire and the interval in force, fed by the driver's `onPoll` hook. On a terminal it redraws
- * one line in place every second; elsewhere (a pipe, a CI log) it prints one line per poll.
+ * one line in place every second; elsewhere (a pipe, a CI log) it prints a line when the state
+ * changes and at most one a minute otherwise, so a 10-minute code polled every second gives a
+ * dozen lines, not 600.
  *
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
  * @module
@@ -42,6 +44,20 @@ export interface Countdown {
 // Erase the whole line and return to its start, so the status never wraps into a new line.
 const REDRAW = '\r\x1b[2K';
 
+// Off a terminal, an unchanged state is repeated at most this often (ms).
+const QUIET_PERIOD = 60_000;
+
+/**
+ * Whether a log line is due off a terminal: the first event, a change of outcome or interval
+ * (pending → slow_down, a new interval), every transient fault, or a minute since the last line.
+ */
+function logDue(previous: PollEvent | undefined, next: PollEvent, sinceLastLine: number): boolean {
+  // dg:cli:countdown: off a terminal, a line "on a change of state, and at most one a minute otherwise"
+  if (previous === undefined || next.lastOutcome === 'transient') return true;
+  if (next.lastOutcome !== previous.lastOutcome || next.interval !== previous.interval) return true;
+  return sinceLastLine >= QUIET_PERIOD;
+}
+
 /**
  * A countdown writing to `stream`, on the caller's clock and sleep.
  *
@@ -55,18 +71,23 @@ export function createCountdown(
   const tty = stream.isTTY === true;
   let event: PollEvent | undefined;
   let deadline = 0;
+  let lastLineAt = 0;
   // The driver always calls onPoll before it sleeps, so a redraw always has an event.
   const draw = (): void => {
     stream.write(REDRAW + statusLine(event as PollEvent, deadline, now()));
   };
   return {
     update(next) {
+      const previous = event;
       event = next;
       // dg:cli:countdown: the time left and the interval come from the driver's onPoll event.
-      deadline = now() + next.remaining * 1000;
-      // dg:cli:countdown: on a terminal the line is redrawn in place; elsewhere one line per poll.
+      const at = now();
+      deadline = at + next.remaining * 1000;
       if (tty) draw();
-      else stream.write(statusLine(next, deadline, now()) + '\n');
+      else if (logDue(previous, next, at - lastLineAt)) {
+        lastLineAt = at;
+        stream.write(statusLine(next, deadline, at) + '\n');
+      }
     },
     async sleep(ms, signal) {
       if (!tty) return sleep(ms, signal);

@@ -38,6 +38,18 @@ function qrBlock(uri: string, style: 'plain' | 'color'): string {
   return (style === 'color' ? lines.map((line) => QR_COLOR_ON + line + QR_COLOR_OFF) : lines).join('\n') + '\n';
 }
 
+// Hosts that only this machine can reach: a phone cannot open a page served on them.
+const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
+
+/**
+ * Where the user can open the page: "another device" is the usual case (RFC 8628 §3.3), but a
+ * page on a loopback address (a local test server, the demo) opens only on this machine.
+ */
+function browserPlace(verificationUri: string): string {
+  // dg:cli:browser-place: a page on a loopback address opens only on this machine, so the text says so
+  return LOOPBACK_HOST.test(new URL(verificationUri).hostname) ? 'this machine' : 'another device';
+}
+
 /**
  * The user instructions: the verification URI and the user code, always as text (RFC 8628
  * §3.3.1: the user_code MUST still be displayed), then `verification_uri_complete` as a link and,
@@ -48,7 +60,7 @@ function qrBlock(uri: string, style: 'plain' | 'color'): string {
 export function instructions(device: DeviceAuthorizationResponse, qr: QrStyle): string {
   // rfc8628:3.3:device-code-not-displayed rfc8628:3.3.1:display-uri-text rfc8628:3.3.1:display-user-code dg:security:control-chars dg:cli:strip-controls: "Clients MUST still display the "user_code""; and the plain verification_uri, stripped of control characters, never the device_code.
   let text =
-    'To sign in, use a browser on another device to visit:\n' +
+    `To sign in, use a browser on ${browserPlace(device.verification_uri)} to visit:\n` +
     `  ${stripControls(device.verification_uri)}\n` +
     'and enter the code:\n' +
     `  ${stripControls(device.user_code)}\n`;

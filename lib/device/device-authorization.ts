@@ -142,6 +142,15 @@ function readResponse({ http, secrets }: PostResult, allowInsecure: boolean): De
  * validated response (§3.2). openid-client v6's signature, plus an optional `options`.
  *
  * @param parameters Extra parameters such as `scope` and (repeatable) `resource` (RFC 8707).
+ * @example
+ * ```ts
+ * import { discovery, initiateDeviceAuthorization } from 'device-grant';
+ *
+ * const config = await discovery(new URL('https://auth.example.com'), 'my-tv-app');
+ * const device = await initiateDeviceAuthorization(config, { scope: 'openid offline_access' });
+ * // RFC 8628 §3.3: show the user where to go and the code to type there.
+ * console.log(`Open ${device.verification_uri} and enter ${device.user_code}`);
+ * ```
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
  * @see https://github.com/panva/openid-client/blob/main/docs/functions/initiateDeviceAuthorization.md
  */

@@ -218,6 +218,23 @@ function prepare(config: Configuration, parameters: RequestParameters | undefine
  * Polls the token endpoint until the user finishes the device flow, with openid-client v6's
  * signature and results (RFC 8628 §3.4, §3.5).
  *
+ * @example
+ * ```ts
+ * import { ResponseBodyError, discovery, initiateDeviceAuthorization, pollDeviceAuthorizationGrant } from 'device-grant';
+ *
+ * const config = await discovery(new URL('https://auth.example.com'), 'my-tv-app');
+ * const device = await initiateDeviceAuthorization(config, { scope: 'openid' });
+ * console.log(`Open ${device.verification_uri} and enter ${device.user_code}`);
+ * try {
+ *   const tokens = await pollDeviceAuthorizationGrant(config, device, undefined, {
+ *     onPoll: (event) => console.log(`${Math.round(event.remaining)} s left, polling every ${event.interval} s`),
+ *   });
+ *   console.log(tokens.access_token, tokens.expiresIn());
+ * } catch (error) {
+ *   if (error instanceof ResponseBodyError && error.error === 'access_denied') console.log('The user said no.');
+ *   else throw error;
+ * }
+ * ```
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.4
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
  * @see https://github.com/panva/openid-client/blob/main/docs/functions/pollDeviceAuthorizationGrant.md
@@ -256,6 +273,21 @@ export async function pollDeviceAuthorizationGrant(
  * polls early: a state saved with a request in flight waits a full interval from that request,
  * and the token that request may have produced is lost.
  *
+ * @example
+ * ```ts
+ * import { pollDeviceAuthorizationGrant, resumeDeviceAuthorizationGrant } from 'device-grant';
+ * import type { Configuration, DeviceAuthorizationResponse, PollingState } from 'device-grant';
+ *
+ * // The first process keeps the latest state. It holds the device_code: store it as you would a token.
+ * export function start(config: Configuration, device: DeviceAuthorizationResponse, save: (state: string) => void) {
+ *   return pollDeviceAuthorizationGrant(config, device, undefined, { onState: (state) => save(JSON.stringify(state)) });
+ * }
+ *
+ * // After a restart, another process carries on where the first stopped, never polling early.
+ * export function carryOn(config: Configuration, saved: string) {
+ *   return resumeDeviceAuthorizationGrant(config, JSON.parse(saved) as PollingState);
+ * }
+ * ```
  * @see spec/design.md ("The polling machine": the state is plain JSON and can be resumed)
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
  */

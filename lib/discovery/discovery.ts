@@ -149,6 +149,14 @@ function checkMetadata(metadata: JsonObject, expectedIssuers: URL[]): ServerMeta
  * openid-client v6's signature. Falls back to the next location only on a network error, a
  * non-200 or a non-JSON answer, never on an issuer mismatch.
  *
+ * @example
+ * ```ts
+ * import { ClientSecretBasic, discovery } from 'device-grant';
+ *
+ * // A public client passes only its client_id; this confidential one authenticates with Basic.
+ * const config = await discovery(new URL('https://auth.example.com'), 'my-tv-app', 'my-client-secret', ClientSecretBasic());
+ * console.log(config.serverMetadata().device_authorization_endpoint);
+ * ```
  * @see https://www.rfc-editor.org/rfc/rfc8414#section-3
  * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig
  * @see https://github.com/panva/openid-client/blob/main/docs/functions/discovery.md

@@ -33,6 +33,21 @@ export interface CustomFetchOptions {
 /**
  * The key under which a `Configuration` (or discovery options) holds a {@link CustomFetch}.
  *
+ * @example
+ * ```ts
+ * import { customFetch, discovery, type CustomFetch } from 'device-grant';
+ *
+ * // Log each request's method and URL (never its body or headers: they may carry secrets).
+ * const logged: CustomFetch = (url, options) => {
+ *   console.log(options.method, url);
+ *   // body is undefined on a GET; RequestInit wants null there under exactOptionalPropertyTypes.
+ *   return fetch(url, { ...options, body: options.body ?? null });
+ * };
+ * const config = await discovery(new URL('https://auth.example.com'), 'my-tv-app', undefined, undefined, {
+ *   [customFetch]: logged, // the discovery request, and the configuration it returns
+ * });
+ * config[customFetch] = logged; // or set it on any Configuration
+ * ```
  * @see https://github.com/panva/openid-client/blob/main/docs/variables/customFetch.md
  */
 export const customFetch: unique symbol = Symbol('device-grant.customFetch');

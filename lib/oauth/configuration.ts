@@ -43,6 +43,24 @@ function frozenCopy<T>(value: T): T {
 /**
  * The configuration of one client at one authorization server, as in openid-client v6.
  *
+ * @example
+ * ```ts
+ * import { Configuration, None, initiateDeviceAuthorization } from 'device-grant';
+ *
+ * // Known endpoints: no discovery request.
+ * const config = new Configuration(
+ *   {
+ *     issuer: 'https://auth.example.com',
+ *     device_authorization_endpoint: 'https://auth.example.com/oauth/device',
+ *     token_endpoint: 'https://auth.example.com/oauth/token',
+ *   },
+ *   'my-tv-app',
+ *   undefined,
+ *   None(),
+ * );
+ * config.timeout = 10; // seconds, for each request
+ * const device = await initiateDeviceAuthorization(config);
+ * ```
  * @see https://github.com/panva/openid-client/blob/main/docs/classes/Configuration.md
  * @see https://www.rfc-editor.org/rfc/rfc8414#section-2 (the server metadata it holds)
  */
