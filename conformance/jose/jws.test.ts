@@ -123,7 +123,7 @@ test('dg:jose:key-alg-match a header cannot turn a key into another algorithm (R
   assertCode(await rejection(signJws({}, {}, publicKey)), 'OAUTH_INVALID_KEY');
 });
 
-test('dg:jose:key-alg-match a key of an algorithm no JWS alg names is refused as unsupported', async () => {
+test('dg:jose:algorithms algorithmOf refuses a key of an algorithm no JWS alg names as unsupported', async () => {
   const aes = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 128 }, false, ['encrypt']);
   assert.throws(() => algorithmOf(aes), (e: unknown) => (assertCode(e, 'OAUTH_UNSUPPORTED_ALGORITHM'), true));
   const sha1 = await crypto.subtle.generateKey({ name: 'HMAC', hash: 'SHA-1' }, false, ['sign']);

@@ -132,6 +132,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   const auth = oneOf('--auth', single('--auth'), ['none', 'basic', 'post', 'private_key_jwt', 'client_secret_jwt'] as const) ?? (secret === undefined ? 'none' : 'post');
   // A key signs private_key_jwt assertions; every other method but none uses the secret.
   const keyFile = single('--key');
+  // dg:cli:jwt-auth: --key goes only with --auth private_key_jwt, which needs it
   if ((auth === 'private_key_jwt') !== (keyFile !== undefined)) throw new UsageError('--key FILE goes with --auth private_key_jwt, and only with it');
   // dg:cli:bad-flags: --auth basic, post or client_secret_jwt without a secret is a usage error.
   if (auth !== 'none' && auth !== 'private_key_jwt' && secret === undefined) {
@@ -156,6 +157,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   // dg:cli:flags: the last of --qr / --no-qr wins, so an alias can be overridden.
   const qr = switches.filter((s) => s === '--qr' || s === '--no-qr').pop();
   if (qr !== undefined) options.qr = qr === '--qr';
+  // dg:dpop:cli: --dpop is a switch, taking no value
   if (switches.includes('--dpop')) options.dpop = true;
   return { kind: 'run', options };
 }

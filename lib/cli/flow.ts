@@ -37,6 +37,7 @@ async function clientAuth(options: CliOptions): Promise<ClientAuth> {
   // dg:cli:flags: --auth basic, post or none picks the ClientAuth.
   if (options.auth === 'basic') return ClientSecretBasic(options.clientSecret);
   // rfc7523:2.2:assertion-type: the JWT methods, a new assertion per request
+  // dg:cli:jwt-auth: client_secret_jwt MACs the assertions with the client secret; private_key_jwt signs them with the --key file's key
   if (options.auth === 'client_secret_jwt') return ClientSecretJwt(options.clientSecret);
   if (options.auth === 'private_key_jwt') return PrivateKeyJwt(await loadSigningKey(options.keyFile as string));
   return options.auth === 'post' ? ClientSecretPost(options.clientSecret) : None();
@@ -87,6 +88,7 @@ export async function signIn(options: CliOptions, io: CliIO, signal: AbortSignal
     if (options.scope !== undefined) parameters['scope'] = options.scope;
     parameters['resource'] = options.resources;
     // --dpop: a fresh, non-extractable ES256 key for this sign-in; the device code is bound to it (dpop_jkt).
+    // dg:dpop:cli: a fresh, non-extractable ES256 key for this sign-in only: dpop_jkt, a proof on every poll, a DPoP-bound token
     const DPoP = options.dpop === true ? getDPoPHandle(config, await randomDPoPKeyPair()) : undefined;
     const device = await initiateDeviceAuthorization(config, parameters, { signal, now, ...(DPoP && { DPoP }) });
     // dg:cli:json-stdout: instructions, QR code and countdown go to stderr, so that stdout carries only the result.

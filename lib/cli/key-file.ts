@@ -27,12 +27,14 @@ function badKey(): ClientError {
 export async function loadSigningKey(path: string): Promise<PrivateKey> {
   let jwk: JsonWebKey & { kid?: unknown };
   try {
+    // dg:cli:jwt-auth: a PEM private key or a private JWK; an unreadable or unusable file is OAUTH_INVALID_KEY, without its content
     const text = await readFile(path, 'utf8');
     jwk = text.trimStart().startsWith('{') ? (JSON.parse(text) as JsonWebKey) : (createPrivateKey(text).export({ format: 'jwk' }) as JsonWebKey);
   } catch {
     throw badKey();
   }
   if (typeof jwk !== 'object' || jwk === null || typeof jwk.d !== 'string') throw badKey();
+  // dg:cli:jwt-auth: an RSA key without alg means RS256; the JWK's kid goes in the header
   const alg = jwk.alg === undefined && jwk.kty === 'RSA' ? 'RS256' : (jwk.alg as Alg | undefined);
   const key = await importJwk(jwk, alg);
   return typeof jwk.kid === 'string' && jwk.kid !== '' ? { key, kid: jwk.kid } : { key };

@@ -20,6 +20,8 @@ export const SECRET_ENV = 'DEVICE_GRANT_CLIENT_SECRET';
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.3
  */
 // dg:cli:help dg:profiles:cli: documents every flag (--profile with every profile's name), the environment variable and every exit code.
+// dg:ship:readme-usage: the README's usage block is this text, word for word.
+// dg:ship:bin: what the installed device-grant bin prints for --help.
 export const USAGE: string = `Usage: device-grant --issuer URL --client-id ID [options]
 
 Signs in with the OAuth 2.0 Device Authorization Grant (RFC 8628): shows a code and a link

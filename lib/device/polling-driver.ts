@@ -184,6 +184,7 @@ async function drive(run: Run, state: PollingState, key?: DeviceAuthorizationRes
 function prepare(config: Configuration, parameters: RequestParameters | undefined, options: DeviceAuthorizationGrantPollOptions | undefined, deviceCode: string): Run {
   const opts = options ?? {};
   const dpop = opts.DPoP;
+  // dg:dpop:handle-argument: an options.DPoP that is not a handle is ERR_INVALID_ARG_TYPE before any request (poll and resume)
   if (dpop !== undefined && typeof dpop?.proof !== 'function') {
     throw argumentError('"options.DPoP" must be a DPoP handle', 'ERR_INVALID_ARG_TYPE');
   }

@@ -54,6 +54,7 @@ function byErrorCode(error: OAuthErrorBody, http: HttpResponse, retryAfter: numb
     return { kind: 'slow_down', ...wait, ...(interval === undefined ? {} : { interval }) };
   }
   // rfc8628:3.5:stop-on-other-error rfc8628:3.5:report-error rfc8707:2:invalid-target: "If the client receives an error response with any other error code, it MUST stop polling and SHOULD react accordingly"; the error keeps the server's error, error_description and error_uri.
+  // rfc7523:3.2:invalid-client: a refused assertion comes back as invalid_client ("MUST be the "invalid_client" error code"): terminal, kept in a ResponseBodyError, never polled again
   return { kind: 'terminal', error: new ResponseBodyError(error, http.response) };
 }
 

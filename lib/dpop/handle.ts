@@ -104,5 +104,6 @@ export function getDPoPHandle(config: Configuration, keyPair: CryptoKeyPair, opt
   if (modify !== undefined && typeof modify !== 'function') {
     throw argumentError('"options[modifyAssertion]" must be a function', 'ERR_INVALID_ARG_TYPE');
   }
+  // dg:dpop:api: getDPoPHandle(config, keyPair, options?) gives the handle the poll, resume, refresh and initiate take as options.DPoP
   return new Handle(checkKeyPair(keyPair), keyPair, client, modify);
 }

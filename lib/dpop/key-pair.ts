@@ -37,9 +37,12 @@ export function isAsymmetric(alg: Alg): boolean {
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-4.2
  */
 export async function randomDPoPKeyPair(alg: string = 'ES256', options: GenerateKeyPairOptions = {}): Promise<CryptoKeyPair> {
+  // rfc9449:11.6:no-none: "the algorithm none MUST NOT be allowed": assertAlg knows no none
   const checked = assertAlg(alg);
   // rfc9449:4.2:alg-asymmetric: "It MUST NOT be none or an identifier for a symmetric algorithm"
+  // rfc9449:11.6:asymmetric-only: "Implementers MUST ensure that only asymmetric digital signature algorithms" are used: no HMAC key is generated
   if (!isAsymmetric(checked)) throw unsupportedAlgorithm();
+  // dg:dpop:api: randomDPoPKeyPair defaults to ES256 and a non-extractable private key; RSA moduli of at least 2048 bits
   const { extractable = false, modulusLength = 2048 } = options;
   // RSA keys below 2048 bits are weak; above 16384 OpenSSL refuses (or takes minutes).
   if (typeof extractable !== 'boolean' || !(Number.isSafeInteger(modulusLength) && modulusLength >= 2048 && modulusLength <= 16384)) {
@@ -64,13 +67,16 @@ export async function randomDPoPKeyPair(alg: string = 'ES256', options: Generate
  */
 export function checkKeyPair(keyPair: CryptoKeyPair): Alg {
   const pair = keyPair as Partial<CryptoKeyPair> | null;
+  // dg:dpop:bad-key: a malformed key pair is OAUTH_INVALID_KEY at getDPoPHandle, before any request
   if (pair === null || typeof pair !== 'object') throw invalidKey('"keyPair" must be a CryptoKeyPair');
   const { privateKey, publicKey } = pair;
   const alg = algorithmOf(privateKey as CryptoKey);
   // rfc9449:4.2:alg-asymmetric: "It MUST NOT be none or an identifier for a symmetric algorithm"
+  // rfc9449:11.6:asymmetric-only: "Implementers MUST ensure that only asymmetric digital signature algorithms" are used: a caller's HMAC key pair is refused
   if (!isAsymmetric(alg)) throw unsupportedAlgorithm();
   if (privateKey?.type !== 'private' || !privateKey.usages.includes('sign')) throw invalidKey('"keyPair.privateKey" must be a private signing key');
   // The public key goes into every proof as a JWK, so it must be exportable.
+  // dg:dpop:bad-key: a public key of another algorithm, or one that cannot be exported, is OAUTH_INVALID_KEY
   if (algorithmOf(publicKey as CryptoKey) !== alg || publicKey?.type !== 'public' || !publicKey.extractable) {
     throw invalidKey('"keyPair.publicKey" must be the extractable public key of the same algorithm');
   }

@@ -114,6 +114,7 @@ export const MAX_RESPONSE_BYTES: number = 1024 * 1024;
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-10.8 (no credentials in the clear)
  */
 export function checkProtocol(url: URL, allowInsecureRequests: boolean): void {
+  // rfc9449:1:https: DPoP "MUST always be used in conjunction with HTTPS": DPoP requests take this same check, after the proof is signed and before anything is sent
   if (url.protocol === 'https:') return;
   // rfc8628:3.1:tls rfc6749:10.3:access-token-tls rfc6749:10.8:no-cleartext rfc8414:3:https dg:security:https-only: "All requests from the device MUST use the Transport Layer Security (TLS) protocol"; plain http is refused unless the caller opted in.
   if (url.protocol === 'http:') {

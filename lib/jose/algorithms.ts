@@ -37,6 +37,7 @@ const CURVES: Record<string, Alg> = { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521
  * @see https://www.rfc-editor.org/rfc/rfc7518#section-3.1
  */
 export function unsupportedAlgorithm(): ClientError {
+  // dg:jose:typed-errors: an unsupported algorithm, none included, is a ClientError with a stable code
   return new ClientError('unsupported JWS algorithm', { code: 'OAUTH_UNSUPPORTED_ALGORITHM' });
 }
 
@@ -46,6 +47,7 @@ export function unsupportedAlgorithm(): ClientError {
  * @see https://www.rfc-editor.org/rfc/rfc7517#section-4
  */
 export function invalidKey(message: string, cause?: unknown): ClientError {
+  // dg:jose:typed-errors: a bad key is a ClientError with a stable code, the platform's error kept as cause
   return new ClientError(message, cause === undefined ? { code: 'OAUTH_INVALID_KEY' } : { code: 'OAUTH_INVALID_KEY', cause });
 }
 
@@ -65,6 +67,7 @@ export function isAlg(value: unknown): value is Alg {
  */
 export function assertAlg(value: unknown): Alg {
   // dg:jose:none-refused: RFC 7518 §3.6 unsecured JWS must be explicitly allowed; we never allow it
+  // rfc9449:11.6:no-none: "the algorithm none MUST NOT be allowed": it is no supported alg, so DPoP keys never sign with it
   if (!isAlg(value)) throw unsupportedAlgorithm();
   return value;
 }
@@ -97,6 +100,7 @@ export function algorithmOf(key: CryptoKey): Alg {
   const algorithm = assertCryptoKey(key).algorithm as KeyAlgorithm & { hash?: { name?: string }; namedCurve?: string };
   const bits = algorithm.hash?.name?.replace('SHA-', '');
   let alg: string | undefined;
+  // dg:jose:algorithms: a CryptoKey's alg follows from its algorithm and its hash or curve; any other key is unsupported
   switch (algorithm.name) {
     case 'HMAC': alg = `HS${bits}`; break;
     case 'RSASSA-PKCS1-v1_5': alg = `RS${bits}`; break;
@@ -113,6 +117,7 @@ export function algorithmOf(key: CryptoKey): Alg {
  * @see https://www.rfc-editor.org/rfc/rfc7518#section-3.1
  */
 export function signatureParams(alg: Alg): Algorithm | RsaPssParams | EcdsaParams {
+  // dg:jose:algorithms: the crypto.subtle signature parameters of each supported alg
   switch (alg.slice(0, 2)) {
     case 'RS': return { name: 'RSASSA-PKCS1-v1_5' };
     // dg:jose:ps-salt: RFC 7518 §3.5 "The size of the salt value is the same size as the hash function output"
@@ -129,6 +134,7 @@ export function signatureParams(alg: Alg): Algorithm | RsaPssParams | EcdsaParam
  * @see https://www.rfc-editor.org/rfc/rfc7518#section-3.1
  */
 export function keyParams(alg: Alg): Algorithm | RsaHashedImportParams | EcKeyImportParams | HmacImportParams {
+  // dg:jose:algorithms: the crypto.subtle import parameters of each supported alg (RSA hash, EC curve, HMAC hash, Ed25519)
   switch (alg.slice(0, 2)) {
     case 'RS': return { name: 'RSASSA-PKCS1-v1_5', hash: hashOf(alg) };
     case 'PS': return { name: 'RSA-PSS', hash: hashOf(alg) };

@@ -47,15 +47,18 @@ export function jwkAlgorithm(jwk: JsonWebKey): Alg {
  * @see https://www.rfc-editor.org/rfc/rfc7517#section-4
  */
 export async function importJwk(jwk: JsonWebKey, alg?: Alg, extractable = false): Promise<CryptoKey> {
+  // dg:jose:jwk-import: the alg is the one given, else the JWK's alg, else its curve
   const algorithm = alg === undefined ? jwkAlgorithm(jwk) : assertAlg(alg);
   if (!isObject(jwk)) throw invalidKey('JWK must be an object');
   // dg:jose:jwk-alg-match: RFC 7517 §4.4 a JWK's own "alg" restricts the key to that algorithm
   if (jwk.alg !== undefined && jwk.alg !== algorithm) throw invalidKey('JWK "alg" does not match');
+  // dg:jose:jwk-import: a private JWK gives a signing key, a public one a verifying key
   const usages: KeyUsage[] = jwk.kty === 'oct' ? ['sign', 'verify'] : jwk.d !== undefined ? ['sign'] : ['verify'];
   try {
     // WebCrypto itself checks kty, crv, use, key_ops and ext against this import.
     return await crypto.subtle.importKey('jwk', jwk, keyParams(algorithm), extractable, usages);
   } catch (error) {
+    // dg:jose:jwk-import: a JWK crypto.subtle refuses is OAUTH_INVALID_KEY
     throw invalidKey('malformed JWK', error);
   }
 }

@@ -54,6 +54,7 @@ export interface DecodedJws {
 }
 
 function parseError(message: string): ClientError {
+  // dg:jose:typed-errors: a malformed JWS, header or claims set is a ClientError with a stable code
   return new ClientError(message, { code: 'OAUTH_PARSE_ERROR' });
 }
 

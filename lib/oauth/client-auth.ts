@@ -114,6 +114,7 @@ export function ClientSecretBasic(clientSecret?: string): ClientAuth {
 export function TlsClientAuth(): ClientAuth {
   return register((_as, client, body) => {
     // rfc8705 §2: the client_id in the body identifies the client; the certificate authenticates it.
+    // dg:clientauth:tls-client-auth: only the client_id goes in the body; the client certificate is the customFetch's to present
     body.set('client_id', client.client_id);
   });
 }

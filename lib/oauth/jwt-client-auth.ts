@@ -62,11 +62,13 @@ const LIFETIME = 60;
 function assertionClaims(as: ServerMetadata, client: ClientMetadata): Record<string, unknown> {
   // A ClientAuth has no clock of its own to be handed: the wall clock, shifted by the client's clockSkew.
   const now = Math.floor(Date.now() / 1000) + (client[clockSkew] ?? 0);
+  // dg:clientauth:fresh-assertion: every request gets a new assertion, with a new jti and iat
   const jti = encodeBase64url(crypto.getRandomValues(new Uint8Array(32)));
   return {
     // rfc7523:3:iss: "The JWT MUST contain an "iss" (issuer) claim that contains a unique identifier for the entity that issued the JWT."
     iss: client.client_id,
     // rfc7523:3:sub-client-id: "the subject MUST be the "client_id" of the OAuth client"
+    // rfc7523:3:sub: "The JWT MUST contain a "sub" (subject) claim identifying the principal that is the subject of the JWT."
     sub: client.client_id,
     // rfc7523:3:aud: the authorization server's issuer identifier names it as the intended audience
     aud: as.issuer,
@@ -94,6 +96,7 @@ async function assertion(
   options: ModifyAssertionOptions | undefined,
 ): Promise<void> {
   const claims = assertionClaims(as, client);
+  // dg:clientauth:modify-assertion: the caller may change the header and claims just before signing
   options?.[modifyAssertion]?.(header, claims);
   // rfc7523:3:signed: "The JWT MUST be digitally signed or have a Message Authentication Code (MAC) applied by the issuer."
   const jwt = await signJws(header, claims, key);
@@ -122,15 +125,17 @@ function checkOptions(options: ModifyAssertionOptions | undefined): void {
 export function PrivateKeyJwt(clientPrivateKey: CryptoKey | PrivateKey, options?: ModifyAssertionOptions): ClientAuth {
   const given = clientPrivateKey as Partial<PrivateKey> | undefined;
   const wrapped = typeof given === 'object' && given !== null && 'key' in given;
+  // dg:clientauth:key-shapes: a private signing CryptoKey, or { key, kid } whose kid goes in the header; anything else is OAUTH_INVALID_KEY
   const key = assertCryptoKey(wrapped ? given.key : clientPrivateKey);
   const kid = wrapped ? given.kid : undefined;
   if (kid !== undefined && (typeof kid !== 'string' || kid === '')) throw invalidKey('"kid" must be a non-empty string');
+  // dg:clientauth:key-shapes: a public or secret key cannot sign a private_key_jwt assertion
   if (key.type !== 'private') throw invalidKey('private_key_jwt needs a private key');
   const alg = algorithmOf(key);
   checkOptions(options);
   return async (as, client, body) => {
     const allowed = serverAlgs(as);
-    // rfc8414:2:token-endpoint-auth-signing-algs: the server names the algorithms it accepts for assertions
+    // dg:clientauth:alg-choice: private_key_jwt signs with its key's alg, which must be among the algorithms the server lists (token_endpoint_auth_signing_alg_values_supported)
     if (allowed !== undefined && !allowed.includes(alg)) throw unsupportedAlgorithm();
     const header: Omit<JwsHeader, 'alg'> & { alg: Alg } = kid === undefined ? { alg } : { alg, kid };
     await assertion(as, client, body, header, key, options);
@@ -143,6 +148,7 @@ function hmacAlg(as: ServerMetadata): Alg {
   const allowed = serverAlgs(as);
   if (allowed === undefined) return 'HS256';
   // The server's own order decides among the HMAC algorithms it lists.
+  // dg:clientauth:alg-choice: client_secret_jwt takes the first HMAC alg the server lists (HS256 without a list); none listed is refused
   const alg = allowed.find((a): a is Alg => HMAC_ALGS.includes(a as Alg));
   if (alg === undefined) throw unsupportedAlgorithm();
   return alg;

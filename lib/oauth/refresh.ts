@@ -55,7 +55,9 @@ function readAnswer(
   const token = validateTokenResponse(body, options.allowedTokenTypes);
   // rfc9449:5:token-type-dpop: a token that is not DPoP-bound is discarded when DPoP was asked for
   options.DPoP?.checkBound(token);
+  // oidc:12.2:same-iss-aud: a refreshed ID token is checked like the original: iss is the issuer, aud contains the client_id
   const claims = idTokenClaims(token, context.server, context.client, now());
+  // dg:refresh:expected-subject: opt-in, as openid-client has no such check: only when the caller gives the original sub
   // oidc:12.2:same-sub: "its sub Claim Value MUST be the same as in the ID Token issued when the original authentication occurred"
   if (claims !== undefined && options.expectedSubject !== undefined && claims.sub !== options.expectedSubject) {
     throw new ClientError('the refreshed ID token has a different "sub"', { code: 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' });
@@ -78,10 +80,12 @@ export async function refreshTokenGrant(
   refreshOptions?: RefreshTokenGrantOptions,
 ): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
   const options = refreshOptions ?? {};
+  // dg:refresh:signature: openid-client v6's refreshTokenGrant(config, refreshToken, parameters?, options?); bad arguments are TypeErrors before any request
   if (typeof refreshToken !== 'string' || refreshToken === '') {
     throw argumentError('"refreshToken" must be a non-empty string', 'ERR_INVALID_ARG_TYPE');
   }
   const { DPoP: dpop, expectedSubject, allowedTokenTypes: types } = options;
+  // dg:dpop:handle-argument: an options.DPoP that is not a handle is ERR_INVALID_ARG_TYPE before any request
   if (dpop !== undefined && typeof dpop?.proof !== 'function') {
     throw argumentError('"options.DPoP" must be a DPoP handle (getDPoPHandle)', 'ERR_INVALID_ARG_TYPE');
   }
@@ -102,6 +106,7 @@ export async function refreshTokenGrant(
   // rfc6749:6:client-auth: "the client MUST authenticate with the authorization server" (fresh for every request)
   const verify = idTokenVerifiers.get(config);
   const attempt = async (): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> => {
+    // rfc9449:5:refresh-same-key: "such a client MUST present a DPoP proof for the same key that was used to obtain the refresh token"; the handle the caller gives proves its key
     const result = readAnswer(context, await postForm(context, url, new URLSearchParams(params), options.signal, dpop), options, now);
     // dg:idtoken:signature-opt-in: with enableNonRepudiationChecks, a refreshed ID token's signature is checked too
     const failure = result.id_token === undefined ? undefined : await verify?.(result.id_token, options.signal);

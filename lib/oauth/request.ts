@@ -48,6 +48,7 @@ export interface AuthenticatedForm {
  */
 export async function authenticatedForm(context: RequestContext, params: URLSearchParams): Promise<AuthenticatedForm> {
   // rfc8628:3.1:post-form dg:tolerance:accept-json: "per Appendix B of [RFC6749], with a character encoding of UTF-8 in the HTTP request entity-body"; and Accept: application/json, without which some servers answer in form encoding.
+  // rfc6749:6:form-encoding: the refresh request too is a UTF-8 form (Appendix B), built here like every other
   const headers = new Headers({
     accept: 'application/json',
     'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
@@ -77,6 +78,7 @@ export function postForm(
   return race(async (aborted) => {
     const built = form instanceof URLSearchParams ? await authenticatedForm(context, form) : form;
     // rfc9449:5:proof-header: "the client MUST provide a valid DPoP proof JWT in a DPoP header" (a new one per request)
+    // rfc9449:4.1:header: the proof travels in one "DPoP" request header, a compact JWS
     const headers = dpop === undefined ? built.headers : { ...built.headers, dpop: await dpop.proof('POST', url, context.http.now) };
     // rfc8628:3.1:post-form rfc6749:3.2:post rfc8628:3.4:token-endpoint rfc6749:2.3.1:no-credentials-in-uri: "The client MUST use the HTTP "POST" method when making access token requests."; parameters and credentials travel in the body, never in the URL.
     const http = await send({ ...context.http, timeout: Infinity }, { method: 'POST', url, headers, body: built.body }, aborted);
@@ -89,6 +91,7 @@ export function postForm(
 function collectSecrets(params: URLSearchParams, headers: Headers): string[] {
   const secrets: string[] = [];
   // dg:security:secret-redaction rfc8628:5.2:device-code-secret: "An attacker who guesses the device code would be able to potentially obtain the authorization code once the user completes the flow."; so the device_code, like every credential sent, is redacted from anything the server sends back.
+  // dg:clientauth:secret-redacted: a client_assertion (among SECRET_PARAMETERS) is redacted like any other credential sent
   for (const name of SECRET_PARAMETERS) secrets.push(...params.getAll(name));
   const authorization = headers.get('authorization');
   if (authorization !== null) {
