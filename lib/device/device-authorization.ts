@@ -93,7 +93,13 @@ export function validateDeviceAuthorizationResponse(body: JsonObject, allowInsec
   return result as DeviceAuthorizationResponse;
 }
 
-function readResponse({ http, secrets }: PostResult, allowInsecure: boolean): DeviceAuthorizationResponse {
+/**
+ * Reads a device authorization answer: an RFC 6749 §5.2 error for anything but a 200 JSON object
+ * without an `error` member, else the validated response (RFC 8628 §3.2).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.2
+ */
+export function readDeviceAuthorizationResponse({ http, secrets }: PostResult, allowInsecure: boolean): DeviceAuthorizationResponse {
   // RFC 8628 §3.2: errors use the RFC 6749 §5.2 format.
   if (http.response.status !== 200) throw errorFromResponse(http, secrets);
   if (!isJsonMediaType(http.response.headers)) {
@@ -125,7 +131,7 @@ export async function initiateDeviceAuthorization(
   const context = requestContext(config, options?.now);
   const params = requestParameters(parameters, []);
   const sent = await postForm(context, endpoint(context.server, 'device_authorization_endpoint'), params, options?.signal);
-  const response = readResponse(sent, context.http.allowInsecureRequests);
+  const response = readDeviceAuthorizationResponse(sent, context.http.allowInsecureRequests);
   arrivals.set(response, sent.http.receivedAt);
   return response;
 }

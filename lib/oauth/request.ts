@@ -67,7 +67,13 @@ export async function postForm(
   return { http, secrets };
 }
 
-function collectSecrets(params: URLSearchParams, headers: Headers): string[] {
+/**
+ * The secrets a request carries (secret parameters, the Authorization header, and a Basic
+ * password decoded), so that an echo of any of them is redacted from what the server answers.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-5.2
+ */
+export function collectSecrets(params: URLSearchParams, headers: Headers): string[] {
   const secrets: string[] = [];
   for (const name of SECRET_PARAMETERS) secrets.push(...params.getAll(name));
   const authorization = headers.get('authorization');
