@@ -13,7 +13,7 @@ import { deviceAuthorizationReceivedAt, type DeviceAuthorizationResponse } from 
 import { ClientError, argumentError } from '../errors.ts';
 import { MAX_TIMER_MS, abortError, abortableSleep, timerSleep, type Sleep } from '../http/timers.ts';
 import type { RequestParameters } from '../oauth/parameters.ts';
-import { initialState, parsePollingState, step, type PollingState, type PollingStep } from './polling-machine.ts';
+import { initialState, parsePollingState, step, type PollingCommand, type PollingState } from './polling-machine.ts';
 import { authenticatedForm, postForm, type AuthenticatedForm } from '../oauth/request.ts';
 import { deviceAccessTokenParameters } from './token-request.ts';
 import { classifyRequestFailure, classifyTokenResponse, type TokenEndpointResponse, type TokenOutcome } from '../oauth/token-response.ts';
@@ -69,6 +69,26 @@ const systemNow = (): number => Date.now();
 // dg:polling:single-flight: never two requests in flight for one device_code.
 const active = new Set<string>();
 
+// The request context last read for each configuration: flows that find the same settings share
+// it instead of keeping a copy each (it is read, never written).
+const contexts = new WeakMap<Configuration, RequestContext>();
+
+function sameMembers(a: object, b: object): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => (a as Record<string, unknown>)[key] === (b as Record<string, unknown>)[key]);
+}
+
+/** The configuration's request context as it is now: a shared one when nothing has changed since. */
+function sharedContext(config: Configuration, now: () => number): RequestContext {
+  const fresh = requestContext(config, now);
+  const known = contexts.get(config);
+  if (known !== undefined && known.server === fresh.server && known.client === fresh.client && known.auth === fresh.auth && sameMembers(known.http, fresh.http)) {
+    return known;
+  }
+  contexts.set(config, fresh);
+  return fresh;
+}
+
 // The last state of each response's flow, so that polling it again resumes rather than restarts.
 const progress = new WeakMap<DeviceAuthorizationResponse, PollingState>();
 
@@ -76,14 +96,13 @@ function outcomeName(outcome: TokenOutcome | undefined): PollEvent['lastOutcome'
   return outcome?.kind === 'pending' || outcome?.kind === 'slow_down' || outcome?.kind === 'transient' ? outcome.kind : undefined;
 }
 
-function pollEvent(state: PollingState, nextPollAt: number, at: number, last: TokenOutcome | undefined): PollEvent {
+function pollEvent(state: PollingState, nextPollAt: number, at: number, lastOutcome: PollEvent['lastOutcome']): PollEvent {
   const event: PollEvent = {
     attempt: state.polls,
     interval: state.interval,
     remaining: Math.max(0, (state.deadline - at) / 1000),
     nextPollAt,
   };
-  const lastOutcome = outcomeName(last);
   if (lastOutcome !== undefined) event.lastOutcome = lastOutcome;
   return event;
 }
@@ -92,9 +111,10 @@ interface Run {
   context: RequestContext;
   /** The token endpoint (RFC 8628 §3.4), read once per flow. */
   url: URL;
-  params: URLSearchParams;
+  /** The request's parameters; dropped once the form is kept. */
+  params: URLSearchParams | undefined;
   /** The authenticated form, kept when the ClientAuth is deterministic. */
-  form?: AuthenticatedForm;
+  form: AuthenticatedForm | undefined;
   options: DeviceAuthorizationGrantPollOptions;
   now: () => number;
 }
@@ -114,7 +134,10 @@ async function pollOnce(run: Run): Promise<Answer> {
     let form = run.form;
     if (form === undefined) {
       form = await authenticatedForm(run.context, new URLSearchParams(run.params));
-      if (isDeterministic(run.context.auth)) run.form = form;
+      if (isDeterministic(run.context.auth)) {
+        run.form = form;
+        run.params = undefined; // a waiting flow keeps only what its next request needs
+      }
     }
     const { http, secrets } = await postForm(run.context, run.url, form, signal);
     answer = { outcome: classifyTokenResponse(http, secrets, allowedTokenTypes), receivedAt: http.receivedAt };
@@ -132,45 +155,56 @@ async function pollOnce(run: Run): Promise<Answer> {
   return answer;
 }
 
-async function drive(run: Run, state: PollingState, key?: DeviceAuthorizationResponse): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
+/**
+ * Runs a flow from its first step. `state` and `command` are reassigned at every step, because a
+ * suspended async frame keeps its parameters alive: a waiting flow holds only its current ones.
+ */
+async function drive(
+  run: Run,
+  state: PollingState,
+  command: PollingCommand,
+  key?: DeviceAuthorizationResponse,
+): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
   const { options, now } = run;
   const sleep = options.sleep ?? timerSleep;
-  if (active.has(state.device_code)) {
+  const deviceCode = state.device_code;
+  if (active.has(deviceCode)) {
     throw new ClientError('this device_code is already being polled', { code: 'OAUTH_INVALID_STATE' });
   }
-  active.add(state.device_code);
-  let current: PollingStep = step(state, { type: 'start', now: now() });
+  active.add(deviceCode);
   try {
-    let last: TokenOutcome | undefined;
-    let answer: Answer | undefined;
+    let last: PollEvent['lastOutcome']; // only the name: the outcome itself is not kept across a wait
+    let answer: Answer | undefined; // kept only when it carries the token
     let announced: number | undefined; // the nextPollAt last reported to onPoll
     for (;;) {
-      options.onState?.(current.state);
-      const { command } = current;
+      options.onState?.(state);
       // 'done' only ever follows a response, so there is an answer.
       if (command.type === 'done') return tokenResult(command.token, answer!.claims, answer!.receivedAt, now);
       if (command.type === 'fail') throw command.error;
       if (command.type === 'sleep') {
         const at = now();
         // A re-sleep (timer fired early, or a long wait split) is the same wait: report it once.
-        if (options.onPoll !== undefined && announced !== command.until) options.onPoll(pollEvent(current.state, command.until, at, last));
-        announced = command.until;
+        if (options.onPoll !== undefined && announced !== command.until) {
+          options.onPoll(pollEvent(state, command.until, at, last));
+          announced = command.until;
+        }
         // A wait longer than setTimeout allows is cut short: the machine then sleeps again.
         await abortableSleep(sleep, Math.min(Math.max(0, command.until - at), MAX_TIMER_MS), options.signal);
-        current = step(current.state, { type: 'timer', now: now() });
+        ({ state, command } = step(state, { type: 'timer', now: now() }));
       } else {
-        answer = await pollOnce(run);
-        last = answer.outcome;
-        current = step(current.state, { type: 'response', now: now(), outcome: answer.outcome });
+        const got = await pollOnce(run);
+        last = outcomeName(got.outcome);
+        if (got.outcome.kind === 'token') answer = got;
+        ({ state, command } = step(state, { type: 'response', now: now(), outcome: got.outcome }));
       }
     }
   } finally {
-    active.delete(state.device_code);
+    active.delete(deviceCode);
     // A flow cut short (an abort, a hook that threw) is remembered for the next call on the same
     // response; an ended one is forgotten, so that a new call starts afresh.
     if (key !== undefined) {
-      const { phase } = current.state;
-      if (phase === 'waiting' || phase === 'requesting') progress.set(key, current.state);
+      const { phase } = state;
+      if (phase === 'waiting' || phase === 'requesting') progress.set(key, state);
       else progress.delete(key);
     }
   }
@@ -196,11 +230,12 @@ function prepare(config: Configuration, parameters: RequestParameters | undefine
     throw argumentError('"options.allowedTokenTypes" must be an array of strings', 'ERR_INVALID_ARG_TYPE');
   }
   const now = opts.now ?? systemNow;
-  const context = requestContext(config, now);
+  const context = sharedContext(config, now);
   return {
     context,
     url: endpoint(context.server, 'token_endpoint'),
     params: deviceAccessTokenParameters(deviceCode, parameters),
+    form: undefined, // set up front, so that the object keeps one shape
     options: opts,
     now,
   };
@@ -212,32 +247,38 @@ function prepare(config: Configuration, parameters: RequestParameters | undefine
  *
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
  */
-export async function pollDeviceAuthorizationGrant(
+export function pollDeviceAuthorizationGrant(
   config: Configuration,
   deviceAuthorizationResponse: DeviceAuthorizationResponse,
   parameters?: RequestParameters,
   options?: DeviceAuthorizationGrantPollOptions,
 ): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
-  const response = deviceAuthorizationResponse;
-  if (response === null || typeof response !== 'object' || typeof response.device_code !== 'string' || response.device_code === '') {
-    throw argumentError('"deviceAuthorizationResponse.device_code" must be a non-empty string', 'ERR_INVALID_ARG_TYPE');
+  // Not async: one promise per flow instead of two. Argument errors still reject, never throw.
+  try {
+    const response = deviceAuthorizationResponse;
+    if (response === null || typeof response !== 'object' || typeof response.device_code !== 'string' || response.device_code === '') {
+      throw argumentError('"deviceAuthorizationResponse.device_code" must be a non-empty string', 'ERR_INVALID_ARG_TYPE');
+    }
+    const run = prepare(config, parameters, options, response.device_code);
+    // RFC 8628 §3.2: expires_in counts from the response's arrival, recorded by initiateDeviceAuthorization.
+    // initialState refuses a missing, zero or non-finite expires_in or interval.
+    const receivedAt = deviceAuthorizationReceivedAt(response) ?? run.now();
+    // A second call for the same response carries on where the first stopped (an abort, say): the
+    // interval stays raised by every slow_down (RFC 8628 §3.5), and no poll comes early.
+    const state =
+      progress.get(response) ??
+      initialState({
+        device_code: response.device_code,
+        interval: response.interval,
+        expires_in: response.expires_in,
+        receivedAt,
+        backoffCap: run.options.backoffCap,
+      });
+    const first = step(state, { type: 'start', now: run.now() });
+    return drive(run, first.state, first.command, response);
+  } catch (error) {
+    return Promise.reject(error);
   }
-  const run = prepare(config, parameters, options, response.device_code);
-  // RFC 8628 §3.2: expires_in counts from the response's arrival, recorded by initiateDeviceAuthorization.
-  // initialState refuses a missing, zero or non-finite expires_in or interval.
-  const receivedAt = deviceAuthorizationReceivedAt(response) ?? run.now();
-  // A second call for the same response carries on where the first stopped (an abort, say): the
-  // interval stays raised by every slow_down (RFC 8628 §3.5), and no poll comes early.
-  const state =
-    progress.get(response) ??
-    initialState({
-      device_code: response.device_code,
-      interval: response.interval,
-      expires_in: response.expires_in,
-      receivedAt,
-      backoffCap: run.options.backoffCap,
-    });
-  return drive(run, state, response);
 }
 
 /**
@@ -247,13 +288,18 @@ export async function pollDeviceAuthorizationGrant(
  *
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
  */
-export async function resumeDeviceAuthorizationGrant(
+export function resumeDeviceAuthorizationGrant(
   config: Configuration,
   savedState: PollingState,
   parameters?: RequestParameters,
   options?: DeviceAuthorizationGrantPollOptions,
 ): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
-  const state = parsePollingState(savedState);
-  const run = prepare(config, parameters, options, state.device_code);
-  return drive(run, state);
+  try {
+    const state = parsePollingState(savedState);
+    const run = prepare(config, parameters, options, state.device_code);
+    const first = step(state, { type: 'start', now: run.now() });
+    return drive(run, first.state, first.command);
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
