@@ -63,6 +63,9 @@ export interface DeviceAuthorizationGrantPollOptions {
   onState?: (state: PollingState) => void;
 }
 
+/** What a sleeping flow's frame holds instead of its sleep command (never acted upon). */
+const ASLEEP: PollingCommand = Object.freeze({ type: 'request' });
+
 /** The default clock, shared by every flow. */
 const systemNow = (): number => Date.now();
 
@@ -113,8 +116,13 @@ interface Run {
   url: URL;
   /** The request's parameters; dropped once the form is kept. */
   params: URLSearchParams | undefined;
-  /** The authenticated form, kept when the ClientAuth is deterministic. */
-  form: AuthenticatedForm | undefined;
+  /**
+   * The authenticated form's members, kept when the ClientAuth is deterministic: the run is then
+   * the form itself (one object fewer per flow). `body` is undefined until then.
+   */
+  headers: Record<string, string> | undefined;
+  body: string | undefined;
+  secrets: string[] | undefined;
   options: DeviceAuthorizationGrantPollOptions;
   now: () => number;
 }
@@ -131,11 +139,13 @@ async function pollOnce(run: Run): Promise<Answer> {
   try {
     // Our own methods give the same form every time, so it is built once per flow; any other
     // ClientAuth runs on a fresh copy for every request (it may append a new assertion each time).
-    let form = run.form;
+    let form: AuthenticatedForm | undefined = run.body === undefined ? undefined : (run as Run & AuthenticatedForm);
     if (form === undefined) {
       form = await authenticatedForm(run.context, new URLSearchParams(run.params));
       if (isDeterministic(run.context.auth)) {
-        run.form = form;
+        run.headers = form.headers;
+        run.body = form.body;
+        run.secrets = form.secrets;
         run.params = undefined; // a waiting flow keeps only what its next request needs
       }
     }
@@ -182,14 +192,17 @@ async function drive(
       if (command.type === 'done') return tokenResult(command.token, answer!.claims, answer!.receivedAt, now);
       if (command.type === 'fail') throw command.error;
       if (command.type === 'sleep') {
+        const { until } = command;
         const at = now();
         // A re-sleep (timer fired early, or a long wait split) is the same wait: report it once.
-        if (options.onPoll !== undefined && announced !== command.until) {
-          options.onPoll(pollEvent(state, command.until, at, last));
-          announced = command.until;
+        if (options.onPoll !== undefined && announced !== until) {
+          options.onPoll(pollEvent(state, until, at, last));
+          announced = until;
         }
         // A wait longer than setTimeout allows is cut short: the machine then sleeps again.
-        await abortableSleep(sleep, Math.min(Math.max(0, command.until - at), MAX_TIMER_MS), options.signal);
+        const wait = abortableSleep(sleep, Math.min(Math.max(0, until - at), MAX_TIMER_MS), options.signal);
+        command = ASLEEP; // a sleeping frame keeps no command: the next step makes a new one
+        await wait;
         ({ state, command } = step(state, { type: 'timer', now: now() }));
       } else {
         const got = await pollOnce(run);
@@ -235,7 +248,10 @@ function prepare(config: Configuration, parameters: RequestParameters | undefine
     context,
     url: endpoint(context.server, 'token_endpoint'),
     params: deviceAccessTokenParameters(deviceCode, parameters),
-    form: undefined, // set up front, so that the object keeps one shape
+    // Set up front, so that the object keeps one shape.
+    headers: undefined,
+    body: undefined,
+    secrets: undefined,
     options: opts,
     now,
   };
