@@ -41,6 +41,9 @@ export type TokenOutcome =
   | { kind: 'terminal'; error: Error }
   | { kind: 'transient'; error: Error; retryAfter?: number };
 
+/** The usual answer while polling, shared: outcomes are read, never written. */
+const PENDING: TokenOutcome = Object.freeze({ kind: 'pending' });
+
 /** Token types this library knows how to use (RFC 6749 §7.1); others need the caller's consent. */
 const KNOWN_TOKEN_TYPES = ['bearer', 'dpop'];
 
@@ -110,10 +113,10 @@ function jsonBody(http: HttpResponse): JsonObject | ClientError {
 export function classifyTokenResponse(http: HttpResponse, secrets: readonly string[], allowedTokenTypes?: readonly string[]): TokenOutcome {
   const { status } = http.response;
   const retryAfter = parseRetryAfter(http.response.headers.get('retry-after'), http.receivedAt);
-  const wait = retryAfter === undefined ? {} : { retryAfter };
   const body = jsonBody(http);
   // The common answer, taken before any copying or redaction: RFC 8628 §3.5, keep polling.
-  if (!(body instanceof ClientError) && body['error'] === 'authorization_pending') return { kind: 'pending', ...wait };
+  if (!(body instanceof ClientError) && body['error'] === 'authorization_pending') return retryAfter === undefined ? PENDING : { kind: 'pending', retryAfter };
+  const wait = retryAfter === undefined ? {} : { retryAfter };
   // Read once (parsed and redacted), and handed on to errorFromResponse below.
   const error = body instanceof ClientError ? undefined : readOAuthError(body, secrets);
   if (error !== undefined) {
