@@ -17,6 +17,9 @@ import { ClientError } from '../errors.ts';
  */
 export const MAX_TIMER_MS: number = 2 ** 31 - 1;
 
+/** Listener options, shared by every wait and request rather than allocated for each. */
+const ONCE: AddEventListenerOptions = { once: true };
+
 /**
  * The typed error for an aborted signal: a TimeoutError reason is a timeout (`OAUTH_TIMEOUT`),
  * anything else an abort (`OAUTH_ABORT`).
@@ -55,7 +58,7 @@ export function timerSleep(ms: number, signal?: AbortSignal): Promise<void> {
       signal.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
+    signal.addEventListener('abort', onAbort, ONCE);
   });
 }
 
@@ -115,7 +118,7 @@ export function race<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: nu
       timeoutMs === Infinity
         ? undefined
         : setTimeout(() => giveUp(new ClientError('request timed out', { code: 'OAUTH_TIMEOUT' })), Math.min(timeoutMs, MAX_TIMER_MS));
-    signal?.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, ONCE);
     let running: Promise<T>;
     try {
       running = work(controller.signal);
