@@ -127,6 +127,7 @@ export function race<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: nu
     }
     const done = (): void => {
       settle();
+      // dg:compat:request-signal: only a signal never aborted goes back, for at most MAX_USES requests.
       if (lease.uses < MAX_USES && !controller.signal.aborted && spare.length < MAX_SPARE) spare.push(lease);
     };
     running.then(
