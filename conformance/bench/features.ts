@@ -12,8 +12,8 @@ export interface Feature {
 export const FEATURES: readonly Feature[] = [
   { feature: 'JWS/JWT client auth: private_key_jwt', exports: ['PrivateKeyJwt'] },
   { feature: 'JWS/JWT client auth: client_secret_jwt', exports: ['ClientSecretJwt'] },
-  { feature: 'DPoP', exports: ['getDPoPHandle'] },
+  { feature: 'DPoP', exports: ['getDPoPHandle', 'randomDPoPKeyPair'] },
   { feature: 'JWKS: ID token signature checks', exports: ['enableNonRepudiationChecks'] },
   { feature: 'refresh', exports: ['refreshTokenGrant'] },
-  { feature: 'profiles', exports: ['profile'] },
+  { feature: 'profiles', exports: ['profiles'] },
 ];
