@@ -6,7 +6,7 @@
  * @module
  */
 
-// dg:compat:exports dg:runtime:web-standard dg:runtime:other-runtimes: openid-client v6's names; the portable core imports no node: module and runs on web-standard APIs alone.
+// dg:compat:exports dg:runtime:web-standard dg:runtime:other-runtimes dg:layout:layers: openid-client v6's names; the portable core imports no node: module and runs on web-standard APIs alone.
 export { ClientSecretBasic, ClientSecretPost, None, TlsClientAuth, type ClientAuth } from './oauth/client-auth.ts';
 export {
   ClientSecretJwt,
