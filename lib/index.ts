@@ -6,7 +6,7 @@
  * @module
  */
 
-// dg:compat:exports dg:runtime:web-standard dg:runtime:other-runtimes: openid-client v6's names; the portable core imports no node: module and runs on web-standard APIs alone.
+// dg:compat:exports dg:runtime:web-standard dg:runtime:other-runtimes dg:layout:layers: openid-client v6's names; the portable core imports no node: module and runs on web-standard APIs alone.
 // dg:ship:files: this entry, built to dist/lib/index.js with its declarations, is what the tarball's main export points at.
 // dg:ship:consumer-types: its declarations type-check in a consumer under nodenext and bundler resolution, with skipLibCheck false.
 // dg:ship:consumer-flow: a consumer imports this entry by the package's name and runs a whole flow with it.

@@ -117,7 +117,13 @@ function validated(body: JsonObject, allowInsecure: boolean): DeviceAuthorizatio
   return result as DeviceAuthorizationResponse;
 }
 
-function readResponse({ http, secrets }: PostResult, allowInsecure: boolean): DeviceAuthorizationResponse {
+/**
+ * Reads a device authorization answer: an RFC 6749 §5.2 error for anything but a 200 JSON object
+ * without an `error` member, else the validated response (RFC 8628 §3.2).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.2
+ */
+export function readDeviceAuthorizationResponse({ http, secrets }: Pick<PostResult, 'http' | 'secrets'>, allowInsecure: boolean): DeviceAuthorizationResponse {
   // rfc8628:3.2:error-response rfc8628:3.2:json-200 rfc6749:5.2:error-member rfc8707:2:invalid-target: "the authorization server responds in the same way as the token endpoint specified in Section 5.2 of [RFC6749]."; any status but 200 is an error, and polling never starts.
   if (http.response.status !== 200) throw errorFromBody(http, secrets);
   // rfc8628:3.2:json-200: "using the "application/json" format [RFC8259] with a 200 (OK) status code"
@@ -170,7 +176,7 @@ export async function initiateDeviceAuthorization(
   const sent = await postForm(context, url, params, options?.signal);
   // dg:dpop:nonce-every-response: a nonce given here saves the first poll a retry
   dpop?.observe(url, sent.http.response);
-  const response = readResponse(sent, context.http.allowInsecureRequests);
+  const response = readDeviceAuthorizationResponse(sent, context.http.allowInsecureRequests);
   // dg:compat:device-response-shape: the arrival time lives in a WeakMap, so the object has no extra visible property.
   arrivals.set(response, sent.http.receivedAt);
   return response;

@@ -219,18 +219,10 @@ function next(
   sentAt?: number,
 ): PollingState {
   // dg:polling:state-json: every field is plain JSON, so the state survives JSON.stringify and JSON.parse.
-  const result: PollingState = {
-    v: 1,
-    phase,
-    device_code: state.device_code,
-    interval,
-    deadline: state.deadline,
-    wakeAt,
-    failures,
-    polls,
-    backoffCap: state.backoffCap,
-  };
-  return sentAt === undefined ? result : { ...result, sentAt };
+  // Two literals rather than a spread: one object per step, and one shape per kind of state.
+  return sentAt === undefined
+    ? { v: 1, phase, device_code: state.device_code, interval, deadline: state.deadline, wakeAt, failures, polls, backoffCap: state.backoffCap }
+    : { v: 1, phase, device_code: state.device_code, interval, deadline: state.deadline, wakeAt, failures, polls, backoffCap: state.backoffCap, sentAt };
 }
 
 function sleepUntil(state: PollingState, wakeAt: number, interval = state.interval, failures = state.failures): PollingStep {

@@ -58,6 +58,9 @@ function byErrorCode(error: OAuthErrorBody, http: HttpResponse, retryAfter: numb
   return { kind: 'terminal', error: new ResponseBodyError(error, http.response) };
 }
 
+/** The usual answer while polling, shared: outcomes are read, never written. */
+const PENDING: TokenOutcome = Object.freeze({ kind: 'pending' });
+
 function isTransientStatus(status: number): boolean {
   // dg:polling:transient-classes: 408, 429 and any 5xx are transient.
   return status === 408 || status === 429 || status >= 500;
@@ -98,7 +101,7 @@ function classify(http: HttpResponse, secrets: readonly string[], options: Class
   const body = jsonBody(http);
   const json = body instanceof ClientError ? undefined : body;
   // rfc8628:3.5:pending-repeat dg:polling:transient-classes: "The client SHOULD repeat the access token request to the token endpoint (a process known as polling)."; the common answer, taken before any copying or redaction, whatever the status.
-  if (json?.['error'] === 'authorization_pending') return { kind: 'pending', ...wait };
+  if (json?.['error'] === 'authorization_pending') return retryAfter === undefined ? PENDING : { kind: 'pending', retryAfter };
   // Read once (parsed and redacted), and handed on to errorFromResponse below.
   // dg:tolerance:error-in-200 rfc6749:5.2:error-member: "error REQUIRED. A single ASCII [USASCII] error code"; a string error member is that OAuth error, in a 200 too.
   const error = json === undefined ? undefined : readOAuthError(json, secrets);

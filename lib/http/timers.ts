@@ -17,6 +17,9 @@ import { ClientError } from '../errors.ts';
  */
 export const MAX_TIMER_MS: number = 2 ** 31 - 1;
 
+/** Listener options, shared by every wait and request rather than allocated for each. */
+const ONCE: AddEventListenerOptions = { once: true };
+
 /**
  * The typed error for an aborted signal: a TimeoutError reason is a timeout (`OAUTH_TIMEOUT`),
  * anything else an abort (`OAUTH_ABORT`).
@@ -59,7 +62,7 @@ export function timerSleep(ms: number, signal?: AbortSignal): Promise<void> {
       signal.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
+    signal.addEventListener('abort', onAbort, ONCE);
   });
 }
 
@@ -75,11 +78,27 @@ export function abortableSleep(sleep: Sleep, ms: number, signal?: AbortSignal): 
   return race(() => sleep(ms, signal), Infinity, signal);
 }
 
+/** A request controller and how many requests it has served. */
+interface Lease {
+  controller: AbortController;
+  uses: number;
+}
+
+// Controllers that served a request which settled on its own (never aborted), for the next
+// request to use: creating an AbortController costs more than the rest of a poll's bookkeeping on
+// Node 20. Each serves at most MAX_USES requests, so that a custom fetch that adds an abort
+// listener and never removes it leaves only a few behind; one in flight is never shared.
+const spare: Lease[] = [];
+const MAX_USES = 8;
+const MAX_SPARE = 64;
+
 /**
  * Runs `work` and settles with it, unless the caller's `signal` aborts first (rejects with
  * {@link abortError}) or `timeoutMs` passes first (rejects with `OAUTH_TIMEOUT`). Either way
  * the signal handed to `work` is aborted, so that a fetch which honours it stops, and one which
  * does not is left behind. `work` may throw synchronously; that is a rejection like any other.
+ * The signal handed to `work` may have served earlier requests that settled; it is aborted only
+ * for this one.
  *
  * @see https://dom.spec.whatwg.org/#interface-AbortSignal
  * @see https://html.spec.whatwg.org/multipage/timers-and-user-prompts.html#timers
@@ -87,14 +106,16 @@ export function abortableSleep(sleep: Sleep, ms: number, signal?: AbortSignal): 
 export function race<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: number, signal?: AbortSignal): Promise<T> {
   if (signal?.aborted) return Promise.reject(abortError(signal.reason));
   return new Promise<T>((resolve, reject) => {
-    const controller = new AbortController();
+    const lease = spare.pop() ?? { controller: new AbortController(), uses: 0 };
+    lease.uses++;
+    const { controller } = lease;
     const settle = (): void => {
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     };
     const giveUp = (error: ClientError): void => {
       settle();
-      controller.abort(error);
+      controller.abort(error); // this controller is never used again
       reject(error);
     };
     // dg:polling:abort-immediate dg:compat:abort-codes: the caller's abort settles the race at once, with the typed abort error.
@@ -104,20 +125,25 @@ export function race<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: nu
       timeoutMs === Infinity
         ? undefined
         : setTimeout(() => giveUp(new ClientError('request timed out', { code: 'OAUTH_TIMEOUT' })), Math.min(timeoutMs, MAX_TIMER_MS));
-    signal?.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, ONCE);
     let running: Promise<T>;
     try {
       running = work(controller.signal);
     } catch (error) {
       running = Promise.reject(error);
     }
+    const done = (): void => {
+      settle();
+      // dg:compat:request-signal: only a signal never aborted goes back, for at most MAX_USES requests.
+      if (lease.uses < MAX_USES && !controller.signal.aborted && spare.length < MAX_SPARE) spare.push(lease);
+    };
     running.then(
       (value) => {
-        settle();
+        done();
         resolve(value);
       },
       (error: unknown) => {
-        settle();
+        done();
         reject(error);
       },
     );

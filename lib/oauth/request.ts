@@ -88,7 +88,13 @@ export function postForm(
   }, context.http.timeout * 1000, signal);
 }
 
-function collectSecrets(params: URLSearchParams, headers: Headers): string[] {
+/**
+ * The secrets a request carries (secret parameters, the Authorization header, and a Basic
+ * password decoded), so that an echo of any of them is redacted from what the server answers.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-5.2
+ */
+export function collectSecrets(params: URLSearchParams, headers: Headers): string[] {
   const secrets: string[] = [];
   // dg:security:secret-redaction rfc8628:5.2:device-code-secret: "An attacker who guesses the device code would be able to potentially obtain the authorization code once the user completes the flow."; so the device_code, like every credential sent, is redacted from anything the server sends back.
   // dg:clientauth:secret-redacted: a client_assertion (among SECRET_PARAMETERS) is redacted like any other credential sent
@@ -98,7 +104,8 @@ function collectSecrets(params: URLSearchParams, headers: Headers): string[] {
     const credentials = authorization.replace(/^\S+\s+/, '');
     secrets.push(authorization, credentials, ...basicSecret(credentials));
   }
-  return secrets;
+  // A copy of exactly this length: push() left room for 16 more, and a flow keeps this array.
+  return secrets.slice();
 }
 
 /** The decoded secret of Basic credentials (RFC 6749 §2.3.1), so an echo of it is redacted too. */
