@@ -47,7 +47,8 @@ async function running(options: AuthorizationServerOptions = {}, scope = 'openid
 
 async function poll(r: Running, options: DeviceAuthorizationGrantPollOptions = {}) {
   try {
-    return { token: await pollDeviceAuthorizationGrant(r.config, r.device, undefined, options), error: undefined as unknown };
+    // Intervals here are a fraction of a second: the 1 s floor (dg:polling:interval-floor) is lowered.
+    return { token: await pollDeviceAuthorizationGrant(r.config, r.device, undefined, { minInterval: 0.001, ...options }), error: undefined as unknown };
   } catch (error) {
     return { token: undefined, error };
   } finally {

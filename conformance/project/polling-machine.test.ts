@@ -23,8 +23,9 @@ const T0 = Date.UTC(2026, 0, 1);
 const S = 1000;
 const DC = 'dc+&%=/ 1';
 
+// The 1 s floor (dg:polling:interval-floor) is lowered so that fractional intervals can be played.
 const fresh = (extra: Partial<Parameters<typeof initialState>[0]> = {}): PollingState =>
-  initialState({ device_code: DC, interval: 5, expires_in: 600, receivedAt: T0, ...extra });
+  initialState({ device_code: DC, interval: 5, expires_in: 600, receivedAt: T0, minInterval: 0.001, ...extra });
 
 const transientError = (): ClientError => new ClientError('network request failed', { code: 'OAUTH_NETWORK_ERROR' });
 const OUT = {

@@ -132,6 +132,8 @@ export async function run(
   const sleep = rest.sleep ?? s.clock.sleep;
   const all: DeviceAuthorizationGrantPollOptions = {
     now: s.clock.now,
+    // Scripts use intervals down to 0.05 s: the 1 s floor (dg:polling:interval-floor) is lowered here.
+    minInterval: 0.001,
     ...rest,
     sleep: (ms, signal) => {
       sleeps.push(ms);

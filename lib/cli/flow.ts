@@ -25,7 +25,8 @@ import { timerSleep } from '../http/timers.ts';
 import { createCountdown, type Countdown } from './countdown.ts';
 import { EXIT, exitCodeFor, type Stage } from './exit-codes.ts';
 import type { CliIO } from './io.ts';
-import { errorLine, instructions, tokenSummary, type QrStyle } from './render.ts';
+import { errorLine, failureFields, instructions, tokenSummary, type QrStyle } from './render.ts';
+import { jsonLine } from './sanitize.ts';
 
 function clientAuth(options: CliOptions): ClientAuth {
   if (options.auth === 'basic') return ClientSecretBasic(options.clientSecret);
@@ -75,20 +76,19 @@ export async function signIn(options: CliOptions, io: CliIO, signal: AbortSignal
       now,
       sleep: countdown.sleep,
       onPoll: countdown.update,
+      ...(io.minInterval === undefined ? {} : { minInterval: io.minInterval }),
     });
     countdown.finish();
     io.stderr.write('Approved: signed in.\n');
-    // JSON.stringify leaves out the non-enumerable helpers and escapes control characters.
-    io.stdout.write(options.json ? JSON.stringify(token) + '\n' : tokenSummary(token));
+    // JSON.stringify leaves out the non-enumerable helpers; jsonLine escapes C0, C1 and bidi characters.
+    io.stdout.write(options.json ? jsonLine(token) : tokenSummary(token));
     return EXIT.ok;
   } catch (error) {
     countdown?.finish();
-    if (signal.aborted) {
-      io.stderr.write('Interrupted.\n');
-      return EXIT.interrupted;
-    }
-    const code = exitCodeFor(error, stage);
-    io.stderr.write(errorLine(error, code));
+    const code = signal.aborted ? EXIT.interrupted : exitCodeFor(error, stage);
+    // dg:cli:json-failure: with --json, a failure is one JSON object on stdout too, for scripts.
+    if (options.json) io.stdout.write(jsonLine({ ...(signal.aborted ? { error: 'interrupted' } : failureFields(error)), exit_code: code }));
+    io.stderr.write(code === EXIT.interrupted ? 'Interrupted.\n' : errorLine(error, code));
     return code;
   }
 }

@@ -68,6 +68,10 @@ function checkVerificationUri(name: string, value: string, allowInsecure: boolea
   if (url.protocol === 'http:' && !allowInsecure) {
     throw new ClientError(`"${name}" must use https`, { code: 'OAUTH_INSECURE_VERIFICATION_URI' });
   }
+  // rfc8628:5.4:verification-uri-userinfo: https://accounts.example@evil.example/ shows one host and opens another.
+  if (url.username !== '' || url.password !== '' || /^[a-z]+:\/\/[^/?#]*@/i.test(value)) {
+    throw new ClientError(`"${name}" must not contain userinfo`, { code: 'OAUTH_INVALID_VERIFICATION_URI' });
+  }
 }
 
 /**
@@ -85,7 +89,8 @@ export function validateDeviceAuthorizationResponse(body: JsonObject, allowInsec
   if (expiresIn === undefined) {
     throw new ClientError('response body "expires_in" property must be a positive number', { code: 'OAUTH_INVALID_RESPONSE' });
   }
-  const interval = optionalSeconds(body, 'interval', true);
+  // dg:polling:interval-floor: an interval of 0 is floored by the poller, not refused.
+  const interval = optionalSeconds(body, 'interval', false);
   checkVerificationUri('verification_uri', verificationUri, allowInsecure);
   if (complete !== undefined) checkVerificationUri('verification_uri_complete', complete, allowInsecure);
   const result = { ...body, expires_in: expiresIn } as Record<string, unknown>;

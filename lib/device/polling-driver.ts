@@ -13,7 +13,7 @@ import { deviceAuthorizationReceivedAt, type DeviceAuthorizationResponse } from 
 import { ClientError, argumentError } from '../errors.ts';
 import { MAX_TIMER_MS, abortError, abortableSleep, timerSleep, type Sleep } from '../http/timers.ts';
 import type { RequestParameters } from '../oauth/parameters.ts';
-import { initialState, parsePollingState, step, type PollingState, type PollingStep, type TokenOutcome } from './polling-machine.ts';
+import { MIN_INTERVAL, boundState, expiredError, initialState, parsePollingState, step, type PollingState, type PollingStep, type TokenOutcome } from './polling-machine.ts';
 import { authenticatedForm, postForm, type AuthenticatedForm } from '../oauth/request.ts';
 import { deviceAccessTokenParameters } from './token-request.ts';
 import { classifyRequestFailure, classifyTokenResponse } from './token-outcome.ts';
@@ -55,6 +55,8 @@ export interface DeviceAuthorizationGrantPollOptions {
   sleep?: Sleep;
   /** Cap on the transient backoff, seconds (default 60; never below twice the interval). */
   backoffCap?: number;
+  /** The interval floor, seconds (default 1): lower it only in tests. */
+  minInterval?: number;
   /** Token types to accept besides bearer and dpop (RFC 6749 §7.1). */
   allowedTokenTypes?: readonly string[];
   /** Called before every wait; carries no secret. */
@@ -63,11 +65,55 @@ export interface DeviceAuthorizationGrantPollOptions {
   onState?: (state: PollingState) => void;
 }
 
+function finiteTime(time: unknown): number {
+  if (typeof time !== 'number' || !Number.isFinite(time)) {
+    throw argumentError('"options.now" must return a finite number of ms', 'ERR_INVALID_ARG_VALUE');
+  }
+  return time;
+}
+
+/** dg:cli:network-cause: a local expiry after transient failures carries the last one as its cause. */
+function explained(error: Error, last: TokenOutcome | undefined): Error {
+  const expired = error.cause === undefined && (error as ClientError).error === 'expired_token';
+  return expired && last?.kind === 'transient' ? expiredError(last.error) : error;
+}
+
 /** The default clock, shared by every flow. */
 const systemNow = (): number => Date.now();
 
 // dg:polling:single-flight: never two requests in flight for one device_code.
 const active = new Set<string>();
+
+// dg:polling:single-flight: requests given up on (timeout, abort) while a fetch that ignores its
+// signal still runs them, per configuration and device_code; the next request waits for them.
+const unsettledByConfig = new WeakMap<Configuration, Map<string, Promise<void>>>();
+
+function unsettledOf(config: Configuration): Map<string, Promise<void>> {
+  let found = unsettledByConfig.get(config);
+  if (found === undefined) unsettledByConfig.set(config, (found = new Map()));
+  return found;
+}
+
+function track(unsettled: Map<string, Promise<void>>, deviceCode: string, settled: Promise<void>): void {
+  unsettled.set(deviceCode, settled);
+  void settled.then(() => {
+    if (unsettled.get(deviceCode) === settled) unsettled.delete(deviceCode);
+  });
+}
+
+/** Waits for a request given up on to settle; false when the deadline comes first. */
+async function previousSettled(run: Run, state: PollingState): Promise<boolean> {
+  const previous = run.unsettled.get(state.device_code);
+  if (previous === undefined) return true;
+  const done = previous.then(() => true);
+  for (let left = state.deadline - run.now(); left > 0; left = state.deadline - run.now()) {
+    // Chunks of at most 1 s, with the caller's sleep, so that a fake clock drives this wait too.
+    const wait = abortableSleep(run.options.sleep ?? timerSleep, Math.min(left, 1000), run.options.signal);
+    // Settled in time, but the request may still go only before the deadline.
+    if (await Promise.race([done, wait.then(() => false)])) return state.deadline > run.now();
+  }
+  return false;
+}
 
 // The last state of each response's flow, so that polling it again resumes rather than restarts.
 const progress = new WeakMap<DeviceAuthorizationResponse, PollingState>();
@@ -97,6 +143,8 @@ interface Run {
   form?: AuthenticatedForm;
   options: DeviceAuthorizationGrantPollOptions;
   now: () => number;
+  /** Requests of this configuration given up on while their fetch still runs, by device_code. */
+  unsettled: Map<string, Promise<void>>;
 }
 
 async function pollOnce(run: Run): Promise<TokenOutcome> {
@@ -121,11 +169,12 @@ async function pollOnce(run: Run): Promise<TokenOutcome> {
 async function drive(run: Run, state: PollingState, key?: DeviceAuthorizationResponse): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
   const { options, now } = run;
   const sleep = options.sleep ?? timerSleep;
+  const started = now(); // read before the flow is registered: a clock that throws leaves nothing behind
   if (active.has(state.device_code)) {
     throw new ClientError('this device_code is already being polled', { code: 'OAUTH_INVALID_STATE' });
   }
   active.add(state.device_code);
-  let current: PollingStep = step(state, { type: 'start', now: now() });
+  let current: PollingStep = step(state, { type: 'start', now: started });
   try {
     let last: TokenOutcome | undefined;
     let announced: number | undefined; // the nextPollAt last reported to onPoll
@@ -133,7 +182,7 @@ async function drive(run: Run, state: PollingState, key?: DeviceAuthorizationRes
       options.onState?.(current.state);
       const { command } = current;
       if (command.type === 'done') return tokenResult(command.token, command.claims, command.receivedAt, now);
-      if (command.type === 'fail') throw command.error;
+      if (command.type === 'fail') throw explained(command.error, last);
       if (command.type === 'sleep') {
         const at = now();
         // A re-sleep (timer fired early, or a long wait split) is the same wait: report it once.
@@ -143,7 +192,8 @@ async function drive(run: Run, state: PollingState, key?: DeviceAuthorizationRes
         await abortableSleep(sleep, Math.min(Math.max(0, command.until - at), MAX_TIMER_MS), options.signal);
         current = step(current.state, { type: 'timer', now: now() });
       } else {
-        last = await pollOnce(run);
+        // dg:polling:single-flight: never a second request while one given up on is still running.
+        last = (await previousSettled(run, current.state)) ? await pollOnce(run) : { kind: 'transient', error: new ClientError('the previous request was still in flight at the deadline', { code: 'OAUTH_TIMEOUT' }) };
         current = step(current.state, { type: 'response', now: now(), outcome: last });
       }
     }
@@ -174,13 +224,22 @@ function prepare(config: Configuration, parameters: RequestParameters | undefine
   if (cap !== undefined && !(typeof cap === 'number' && Number.isFinite(cap) && cap >= 0)) {
     throw argumentError('"options.backoffCap" must be a non-negative number of seconds', 'ERR_INVALID_ARG_VALUE');
   }
+  const floor = opts.minInterval;
+  if (floor !== undefined && !(typeof floor === 'number' && Number.isFinite(floor) && floor > 0)) {
+    throw argumentError('"options.minInterval" must be a positive number of seconds', 'ERR_INVALID_ARG_VALUE');
+  }
   const types = opts.allowedTokenTypes;
   if (types !== undefined && !(Array.isArray(types) && types.every((t) => typeof t === 'string'))) {
     throw argumentError('"options.allowedTokenTypes" must be an array of strings', 'ERR_INVALID_ARG_TYPE');
   }
-  const now = opts.now ?? systemNow;
+  const clock = opts.now;
+  // dg:polling:finite-clock: a clock that returns no finite number ends the flow with a typed error.
+  const now = clock === undefined ? systemNow : (): number => finiteTime(clock());
   const context = requestContext(config, now);
+  const unsettled = unsettledOf(config);
+  context.http.onUnsettled = (settled) => track(unsettled, deviceCode, settled);
   return {
+    unsettled,
     context,
     url: endpoint(context.server, 'token_endpoint'),
     params: deviceAccessTokenParameters(deviceCode, parameters),
@@ -211,15 +270,19 @@ export async function pollDeviceAuthorizationGrant(
   const receivedAt = deviceAuthorizationReceivedAt(response) ?? run.now();
   // A second call for the same response carries on where the first stopped (an abort, say): the
   // interval stays raised by every slow_down (RFC 8628 §3.5), and no poll comes early.
+  const saved = progress.get(response);
+  const minInterval = run.options.minInterval ?? MIN_INTERVAL;
   const state =
-    progress.get(response) ??
-    initialState({
-      device_code: response.device_code,
-      interval: response.interval,
-      expires_in: response.expires_in,
-      receivedAt,
-      backoffCap: run.options.backoffCap,
-    });
+    saved === undefined
+      ? initialState({
+          device_code: response.device_code,
+          interval: response.interval,
+          expires_in: response.expires_in,
+          receivedAt,
+          backoffCap: run.options.backoffCap,
+          minInterval,
+        })
+      : boundState(saved, minInterval, run.now());
   return drive(run, state, response);
 }
 
@@ -236,7 +299,8 @@ export async function resumeDeviceAuthorizationGrant(
   parameters?: RequestParameters,
   options?: DeviceAuthorizationGrantPollOptions,
 ): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
-  const state = parsePollingState(savedState);
-  const run = prepare(config, parameters, options, state.device_code);
-  return drive(run, state);
+  const parsed = parsePollingState(savedState);
+  const run = prepare(config, parameters, options, parsed.device_code);
+  // dg:polling:interval-floor dg:polling:expires-in-cap: a saved state obeys today's bounds.
+  return drive(run, boundState(parsed, run.options.minInterval ?? MIN_INTERVAL, run.now()));
 }

@@ -8,13 +8,14 @@
 
 import {
   ClientError,
+  withResponse,
   ResponseBodyError,
   WWWAuthenticateChallengeError,
   type OAuthErrorBody,
 } from '../errors.ts';
 import type { HttpResponse } from '../http/http.ts';
 import { parseJsonObject, type JsonObject } from '../http/json.ts';
-import { redact, redactDeep } from './redact.ts';
+import { KNOWN_ERROR_CODES, redactDeepWith, redactor } from './redact.ts';
 import { parseWWWAuthenticate } from './www-authenticate.ts';
 
 /** Token members a server has no business sending with an error; their values are never shown. */
@@ -29,15 +30,18 @@ const TOKEN_MEMBERS = ['access_token', 'refresh_token', 'id_token'];
 export function readOAuthError(body: JsonObject, sent: readonly string[]): OAuthErrorBody | undefined {
   if (typeof body['error'] !== 'string') return undefined;
   // Tokens that came with an error are secrets too (dg:security:secret-redaction).
-  const secrets = [...sent, ...TOKEN_MEMBERS.map((name) => body[name]).filter((v): v is string => typeof v === 'string')];
-  const result: OAuthErrorBody = {
-    error: redact(body['error'], secrets),
-    raw: redactDeep(body, secrets) as Record<string, unknown>,
-  };
+  const clean = redactor([...sent, ...TOKEN_MEMBERS.map((name) => body[name]).filter((v): v is string => typeof v === 'string')]);
+  // dg:security:error-code-verbatim: a known code is never rewritten, so a short secret inside
+  // "access_denied" cannot turn a denial into an unknown code; any other value may echo a secret.
+  const code = body['error'];
+  const verbatim = KNOWN_ERROR_CODES.has(code);
+  let raw = redactDeepWith(body, clean) as JsonObject;
+  if (verbatim && raw['error'] !== code) raw = { ...raw, error: code };
+  const result: OAuthErrorBody = { error: verbatim ? code : clean(code), raw };
   const description = body['error_description'];
   const uri = body['error_uri'];
-  if (typeof description === 'string') result.error_description = redact(description, secrets);
-  if (typeof uri === 'string') result.error_uri = redact(uri, secrets);
+  if (typeof description === 'string') result.error_description = clean(description);
+  if (typeof uri === 'string') result.error_uri = clean(uri);
   return result;
 }
 
@@ -71,12 +75,14 @@ export function errorFromResponse(
   const { response } = http;
   const header = response.headers.get('www-authenticate');
   if (response.status === 401 && header !== null) {
-    const challenges = parseWWWAuthenticate(redact(header, secrets));
+    const challenges = parseWWWAuthenticate(redactor(secrets)(header));
+    // dg:security:error-code-verbatim: the challenge's known error code as the server sent it.
+    const first = parseWWWAuthenticate(header)[0]?.parameters['error'];
+    if (first !== undefined && KNOWN_ERROR_CODES.has(first) && challenges[0] !== undefined) challenges[0].parameters['error'] = first;
     if (challenges.length > 0) return new WWWAuthenticateChallengeError(challenges, response, body);
   }
   if (body !== undefined) return new ResponseBodyError(body, response);
-  return new ClientError(`unexpected HTTP response status code ${response.status}`, {
-    code: 'OAUTH_RESPONSE_IS_NOT_CONFORM',
-    cause: response,
-  });
+  // dg:security:no-response-in-cause: the Response is kept off `cause` (inspection prints causes,
+  // and its headers may echo the request body); it stays reachable as a non-enumerable member.
+  return withResponse(new ClientError(`unexpected HTTP response status code ${response.status}`, { code: 'OAUTH_RESPONSE_IS_NOT_CONFORM' }), response);
 }
