@@ -3,14 +3,15 @@
  * changing one import. Secrets never reach a message: every message here is a fixed sentence,
  * and text that comes from the server is redacted (see `redact.ts`) before it gets here.
  *
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2 (error response members)
+ * @see spec/design.md ("Layers": the error classes and argument errors)
+ * @see https://github.com/panva/openid-client/blob/main/docs/README.md (the error classes this module mirrors)
  * @module
  */
 
 /**
  * Stable error codes. Same names as openid-client wherever the situation is the same.
  *
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ * @see spec/design.md ("Where we decide differently": openid-client's codes, new OAUTH_* codes for new situations)
  */
 export type ErrorCode =
   | 'OAUTH_TIMEOUT'
@@ -37,20 +38,20 @@ export type ErrorCode =
 /**
  * The code of {@link ResponseBodyError}.
  *
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ * @see https://github.com/panva/openid-client/blob/main/docs/classes/ResponseBodyError.md
  */
 export const RESPONSE_BODY_ERROR = 'OAUTH_RESPONSE_BODY_ERROR';
 /**
  * The code of {@link WWWAuthenticateChallengeError}.
  *
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ * @see https://github.com/panva/openid-client/blob/main/docs/classes/WWWAuthenticateChallengeError.md
  */
 export const WWW_AUTHENTICATE_CHALLENGE = 'OAUTH_WWW_AUTHENTICATE_CHALLENGE';
 
 /**
  * Options of {@link ClientError}.
  *
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ * @see spec/design.md ("The request path": every fault is a ClientError with a stable code)
  */
 export interface ClientErrorOptions {
   code: ErrorCode;
@@ -62,7 +63,8 @@ export interface ClientErrorOptions {
  * timeout, an abort, a network fault. `code` is stable; `cause` holds what caused it and is not
  * enumerable, so `JSON.stringify(error)` shows only the message-free members.
  *
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ * @see https://github.com/panva/openid-client/blob/main/docs/classes/ClientError.md
+ * @see spec/design.md ("The request path": every fault is a ClientError with a stable code)
  */
 export class ClientError extends Error {
   /** A stable `OAUTH_*` code. */
@@ -73,8 +75,10 @@ export class ClientError extends Error {
   declare response?: Response;
 
   constructor(message: string, options: ClientErrorOptions) {
+    // dg:security:secret-redaction: Error keeps `cause` non-enumerable, so JSON.stringify of the error never shows what caused it.
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ClientError';
+    // dg:compat:error-codes dg:compat:error-classes: every failure carries a stable OAUTH_* code, named as openid-client names it.
     this.code = options.code;
   }
 }
@@ -85,6 +89,8 @@ export class ClientError extends Error {
  * enumerable.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5 (the device flow's error codes)
+ * @see https://github.com/panva/openid-client/blob/main/docs/classes/ResponseBodyError.md
  */
 export class ResponseBodyError extends Error {
   /** Always `'OAUTH_RESPONSE_BODY_ERROR'`. */
@@ -101,10 +107,14 @@ export class ResponseBodyError extends Error {
   declare response: Response;
 
   constructor(body: OAuthErrorBody, response: Response) {
+    // dg:security:secret-redaction rfc8628:5.2:device-code-secret rfc6749:10.3:access-token-confidential: "Access token credentials (as well as any confidential access token attributes) MUST be kept confidential in transit and storage"; a fixed message, and the cause is the redacted body.
     super('server responded with an error in the response body', { cause: body.raw });
     this.name = 'ResponseBodyError';
+    // dg:compat:error-classes: ResponseBodyError's code is OAUTH_RESPONSE_BODY_ERROR, as in openid-client.
     this.code = RESPONSE_BODY_ERROR;
+    // rfc6749:5.2:error-member rfc8628:3.2:error-response rfc6749:5.2:error-charset: "REQUIRED. A single ASCII [USASCII] error code"; kept as plain data, whatever its characters.
     this.error = body.error;
+    // rfc6749:5.2:optional-description-uri: "error_description OPTIONAL."; an absent member stays undefined, with no placeholder.
     if (body.error_description !== undefined) this.error_description = body.error_description;
     if (body.error_uri !== undefined) this.error_uri = body.error_uri;
     this.status = response.status;
@@ -115,7 +125,7 @@ export class ResponseBodyError extends Error {
 /**
  * One parsed `WWW-Authenticate` challenge (RFC 9110 §11.6.1).
  *
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-11.6.1
  */
 export interface WWWAuthenticateChallenge {
   /** The auth-scheme, lower-cased. */
@@ -128,7 +138,9 @@ export interface WWWAuthenticateChallenge {
  * A 401 answer with a parseable `WWW-Authenticate` challenge, e.g. `invalid_client` with Basic
  * (RFC 6749 §5.2). `cause` is the parsed challenge list.
  *
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2 (invalid_client with a 401 and WWW-Authenticate)
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-11.6.1
+ * @see https://github.com/panva/openid-client/blob/main/docs/classes/WWWAuthenticateChallengeError.md
  */
 export class WWWAuthenticateChallengeError extends Error {
   /** Always `'OAUTH_WWW_AUTHENTICATE_CHALLENGE'`. */
@@ -148,6 +160,7 @@ export class WWWAuthenticateChallengeError extends Error {
     this.code = WWW_AUTHENTICATE_CHALLENGE;
     this.status = response.status;
     const first = challenges[0]?.parameters;
+    // dg:compat:www-authenticate: error and error_description come from the body when it has them, else from the first challenge.
     const error = body?.error ?? first?.['error'];
     const description = body?.error_description ?? first?.['error_description'];
     if (error !== undefined) this.error = error;
@@ -171,10 +184,12 @@ export interface OAuthErrorBody {
 /**
  * A `TypeError` for a bad argument, with Node's `ERR_INVALID_ARG_*` code, as openid-client does.
  *
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ * @see https://nodejs.org/api/errors.html#err_invalid_arg_type
+ * @see https://nodejs.org/api/errors.html#err_invalid_arg_value
  */
 export function argumentError(message: string, code: 'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE'): TypeError {
   const error = new TypeError(message) as TypeError & { code: string };
+  // dg:compat:arg-errors: Node's ERR_INVALID_ARG_TYPE or ERR_INVALID_ARG_VALUE on a TypeError, as openid-client throws them.
   error.code = code;
   return error;
 }

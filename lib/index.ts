@@ -6,6 +6,7 @@
  * @module
  */
 
+// dg:compat:exports dg:runtime:web-standard dg:runtime:other-runtimes: openid-client v6's names; the portable core imports no node: module and runs on web-standard APIs alone.
 export { ClientSecretBasic, ClientSecretPost, None, type ClientAuth } from './oauth/client-auth.ts';
 export { Configuration, allowInsecureRequests } from './oauth/configuration.ts';
 export {
@@ -57,3 +58,4 @@ export { DEVICE_CODE_GRANT_TYPE, deviceAccessTokenParameters } from './device/to
 export { validateTokenResponse, type TokenEndpointResponse } from './oauth/token-response.ts';
 export { classifyRequestFailure, classifyTokenResponse, type ClassifyOptions } from './device/token-outcome.ts';
 export type { TokenEndpointResponseHelpers } from './oauth/token-result.ts';
+export { profiles, type Profile, type ProfileFetch, type ProfileName } from './profiles.ts';

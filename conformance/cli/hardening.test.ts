@@ -66,7 +66,7 @@ test('rfc8628:5.4:remote-phishing-warning the instructions say to enter the code
   assert.match(result.stderr, /and enter the code:\n {2}WDJB-MJHT\nEnter it only if you started this sign-in yourself, on this device\. Never enter a code that someone sent you\.\n/);
 });
 
-test('rfc8628:5.4:complete-same-origin a verification_uri_complete on another origin is neither shown nor drawn as a QR code, and a loud warning names its origin', async () => {
+test('rfc8628:5.4:complete-uri-same-origin a verification_uri_complete on another origin is neither shown nor drawn as a QR code, and a loud warning names its origin', async () => {
   const evil = await cli(server((b) => denied(b), { verification_uri_complete: 'https://evil.example/device?user_code=WDJB-MJHT' }), '--qr');
   assert.ok(!evil.stderr.includes('evil.example/device'), evil.stderr);
   assert.match(evil.stderr, /WARNING: .*another site \(https:\/\/evil\.example\)/);

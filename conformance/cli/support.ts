@@ -6,6 +6,9 @@ import type { AuthorizationServer, AuthorizationServerOptions } from '../server/
 import { main, type CliIO } from '../../lib/cli/main.js';
 import type { CustomFetch } from '../../lib/index.js';
 
+/** The device_code the CLI tests' server issues: it must never show in the CLI's output. */
+export const DEVICE_CODE = 'dc-secret-device-code-0123456789';
+
 /** The global fetch in CustomFetch's shape (it only ever gets a plain init object). */
 export const netFetch: CustomFetch = (url, options) => fetch(url, options as RequestInit);
 

@@ -3,95 +3,9 @@
 // lower bounds with a 100 ms tolerance, and the server itself answers slow_down to any early poll.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  ClientError,
-  ResponseBodyError,
-  None,
-  allowInsecureRequests,
-  discovery,
-  initiateDeviceAuthorization,
-  pollDeviceAuthorizationGrant,
-  type Configuration,
-  type DeviceAuthorizationGrantPollOptions,
-  type DeviceAuthorizationResponse,
-} from '../../lib/index.js';
-import { createAuthorizationServer } from '../server/authorization-server.js';
-import { listen, type Listening } from '../server/listen.js';
-import type { AuthorizationServer, AuthorizationServerOptions, Fault } from '../server/types.js';
-
-const TOLERANCE = 100; // ms, for every real-time lower bound
-const INTERVAL = 0.1;
-const CLIENT = 'e2e: client+/%';
-
-interface Running {
-  server: AuthorizationServer;
-  listening: Listening;
-  config: Configuration;
-  device: DeviceAuthorizationResponse;
-  started: number;
-}
-
-async function running(options: AuthorizationServerOptions = {}, scope = 'openid profile'): Promise<Running> {
-  const server = createAuthorizationServer({
-    interval: INTERVAL,
-    expiresIn: 10,
-    clients: [{ clientId: CLIENT, authMethod: 'none' }],
-    ...options,
-  });
-  const listening = await listen(server);
-  const config = await discovery(listening.url, CLIENT, undefined, None(), { execute: [allowInsecureRequests] });
-  const started = performance.now();
-  const device = await initiateDeviceAuthorization(config, { scope });
-  return { server, listening, config, device, started };
-}
-
-async function poll(r: Running, options: DeviceAuthorizationGrantPollOptions = {}) {
-  try {
-    // Intervals here are a fraction of a second: the 1 s floor (dg:polling:interval-floor) is lowered.
-    return { token: await pollDeviceAuthorizationGrant(r.config, r.device, undefined, { minInterval: 0.001, ...options }), error: undefined as unknown };
-  } catch (error) {
-    return { token: undefined, error };
-  } finally {
-    await r.listening.close();
-  }
-}
-
-const tokenRequests = (r: Running) => r.server.requests.filter((q) => q.endpoint === 'token');
-const gapsOf = (times: number[]): number[] => times.slice(1).map((t, i) => t - times[i]!);
-
-test('rfc8628:3.5:pending-repeat rfc8628:3.5:wait-interval e2e: the user approves after a few polls and the token (with a checked ID token) arrives', async () => {
-  const r = await running();
-  const { token, error } = await poll(r, {
-    signal: new AbortController().signal, // a live signal that never fires changes nothing
-    onPoll: (event) => {
-      if (event.attempt === 3) r.server.approve(r.device.user_code, 'alice');
-    },
-  });
-  assert.equal(error, undefined, String(error));
-  assert.ok(token);
-  assert.equal(token.token_type, 'bearer');
-  assert.equal(token.scope, 'openid profile');
-  assert.equal(token.claims()?.sub, 'alice');
-  assert.equal(token.claims()?.aud, CLIENT);
-  assert.ok(token.expiresIn()! > 3500);
-  const times = tokenRequests(r).map((q) => q.time);
-  assert.equal(times.length, 4);
-  for (const gap of gapsOf(times)) assert.ok(gap >= INTERVAL * 1000 - TOLERANCE, `${gap}`);
-  assert.equal(r.server.grants.get(r.device.device_code)?.interval, INTERVAL, 'the server never had to send slow_down');
-});
-
-test('rfc8628:3.5:stop-on-other-error rfc8628:3.5:report-error e2e: the user denies and polling stops with access_denied', async () => {
-  const r = await running();
-  const { error } = await poll(r, {
-    onPoll: (event) => {
-      if (event.attempt === 1) r.server.deny(r.device.user_code);
-    },
-  });
-  assert.ok(error instanceof ResponseBodyError);
-  assert.equal(error.error, 'access_denied');
-  assert.equal(error.error_description, 'the user denied the request');
-  assert.equal(tokenRequests(r).length, 2);
-});
+import { ClientError, ResponseBodyError } from '../../lib/index.js';
+import type { Fault } from '../server/types.js';
+import { INTERVAL, TOLERANCE, poll, running, tokenRequests } from '../support/e2e-side.js';
 
 test('rfc8628:3.3:stop-at-expiry dg:compat:local-expiry-error e2e: nobody approves, and the flow ends at the deadline with expired_token', async () => {
   const r = await running({ expiresIn: 0.45 });
@@ -105,21 +19,6 @@ test('rfc8628:3.3:stop-at-expiry dg:compat:local-expiry-error e2e: nobody approv
   assert.ok(elapsed >= 450 - TOLERANCE, `${elapsed}`);
   const issued = r.server.requests.find((q) => q.endpoint === 'device')!.time;
   assert.ok(tokenRequests(r).every((q) => q.time < issued + 450 + TOLERANCE));
-});
-
-test('rfc8628:3.5:slow-down e2e: a forced slow_down adds 5 s, so with a 1 s lifetime the next poll never comes and the flow expires', async () => {
-  const r = await running({ expiresIn: 1 });
-  r.server.forceSlowDown(1);
-  r.server.approve(r.device.user_code);
-  const intervals: number[] = [];
-  const { error } = await poll(r, { onPoll: (event) => intervals.push(event.interval) });
-  const elapsed = performance.now() - r.started;
-  assert.equal((error as ClientError).code, 'OAUTH_TIMEOUT');
-  assert.equal((error as ClientError).error, 'expired_token');
-  assert.equal(tokenRequests(r).length, 1, 'the slowed-down interval (5.1 s) outlasts the lifetime');
-  // onPoll runs before every wait (a re-sleep after a timer that fired a little early included).
-  assert.deepEqual([...new Set(intervals)], [INTERVAL, INTERVAL + 5]);
-  assert.ok(elapsed >= 1000 - TOLERANCE, `${elapsed}`);
 });
 
 const FAULTS: Array<[string, Fault, number]> = [
@@ -160,23 +59,3 @@ for (const [name, fault, intervals] of FAULTS) {
     assert.equal(outcomes.get(faulty + 1), intervals === 1 ? 'pending' : 'transient', [...outcomes].join(' '));
   });
 }
-
-test('rfc8628:3.5:timeout-backoff dg:polling:transient-classes e2e: a server that hangs is cut off by config.timeout, and the retry waits 2·interval', async () => {
-  const r = await running();
-  r.config.timeout = 0.3;
-  let injected = false;
-  const { token, error } = await poll(r, {
-    onPoll: (event) => {
-      if (event.attempt === 1 && !injected) {
-        injected = true;
-        r.server.injectFaults({ kind: 'hang' });
-        r.server.approve(r.device.user_code);
-      }
-    },
-  });
-  assert.equal(error, undefined, String(error));
-  assert.ok(token?.access_token);
-  const times = tokenRequests(r).map((q) => q.time);
-  assert.ok(times.length >= 3);
-  assert.ok(times[2]! - times[1]! >= 300 + 2 * INTERVAL * 1000 - TOLERANCE, `${times[2]! - times[1]!}`);
-});

@@ -221,7 +221,7 @@ test('dg:security:endpoint-userinfo an endpoint with userinfo, or a javascript:,
   assert.equal(calls, 0);
 });
 
-test('rfc8628:5.3:verification-uri-userinfo a verification_uri or verification_uri_complete with userinfo is refused with OAUTH_INVALID_VERIFICATION_URI', async () => {
+test('rfc8628:5.3:verification-uri-no-userinfo a verification_uri or verification_uri_complete with userinfo is refused with OAUTH_INVALID_VERIFICATION_URI', async () => {
   for (const extra of [
     { verification_uri: 'https://accounts.example@evil.example/device' },
     { verification_uri: 'https://@evil.example/device' },

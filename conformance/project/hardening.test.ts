@@ -16,13 +16,9 @@ import {
   type PollingState,
 } from '../../lib/index.js';
 import { createFakeClock } from '../support/fake-clock.js';
-import { CLIENT_ID, DEVICE_CODE_PREFIX, ISSUER, deviceBody, json, scriptedConfig } from '../support/harness.js';
+import { CLIENT_ID, DEVICE_CODE_PREFIX, ISSUER, deviceBody, json, scriptedConfig, isCode } from '../support/harness.js';
 
 const S = 1000;
-
-function isCode(code: string): (error: unknown) => boolean {
-  return (error) => (error as { code?: unknown }).code === code;
-}
 
 /** A Response from another fetch implementation: not the global class, but a Response by its tag. */
 function foreignResponse(body: string, status: number): Response {
@@ -159,35 +155,6 @@ test('oidc:3.1.3.7:iss-match dg:polling:state-json a bad ID token ends the flow 
   assert.equal(phases.includes('done'), false);
   const ended = step(initialState({ device_code: 'dc', expires_in: 1, receivedAt: 0 }), { type: 'timer', now: 2 * S }).state;
   assert.equal(step(ended, { type: 'start', now: 3 * S }).state, ended, 'an ended state stays as it ended');
-});
-
-test('rfc8628:3.5:slow-down dg:polling:repoll-resumes polling the same response again after an abort keeps the raised interval and never polls early', async () => {
-  const times: number[] = [];
-  const clock = createFakeClock({ autoAdvance: true });
-  const answers = [json({ error: 'slow_down' }, 400), json({ error: 'authorization_pending' }, 400), json({ access_token: 'at', token_type: 'Bearer' })];
-  const { config } = scriptedConfig((url) => {
-    if (!url.endsWith('/token')) return json(deviceBody());
-    times.push(clock.now());
-    return answers.shift() ?? json({ error: 'invalid_grant' }, 400);
-  });
-  const device = await initiateDeviceAuthorization(config, undefined, { now: clock.now });
-  const controller = new AbortController();
-  await assert.rejects(
-    pollDeviceAuthorizationGrant(config, device, undefined, {
-      now: clock.now,
-      sleep: clock.sleep,
-      signal: controller.signal,
-      onPoll: (event) => {
-        if (event.lastOutcome === 'slow_down') controller.abort();
-      },
-    }),
-    isCode('OAUTH_ABORT'),
-  );
-  const token = await pollDeviceAuthorizationGrant(config, device, undefined, { now: clock.now, sleep: clock.sleep });
-  assert.equal(token.access_token, 'at');
-  assert.equal(times.length, 3);
-  assert.ok(times[1]! - times[0]! >= 10 * S, `after slow_down the interval is 10 s, got ${times[1]! - times[0]!}`);
-  assert.ok(times[2]! - times[1]! >= 10 * S, 'and it stays raised');
 });
 
 test('dg:polling:abort-immediate an abort ends the wait at once even when the injected sleep ignores its signal', async () => {

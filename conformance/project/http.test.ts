@@ -7,7 +7,6 @@ import { getEventListeners } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { mock, test } from 'node:test';
 import {
-  ClientError,
   Configuration,
   None,
   allowInsecureRequests,
@@ -24,6 +23,7 @@ import { listen } from '../server/listen.js';
 import { createFakeClock } from '../support/fake-clock.js';
 import { CLIENT_ID, ISSUER, deviceBody, json, scriptedFetch } from '../support/harness.js';
 import { assertCode, rejection } from '../support/security-side.js';
+import { neverSettles, untilAborted } from '../support/never-answers.js';
 
 /** Slack allowed on real-time lower bounds, ms. */
 const TOLERANCE_MS = 100;
@@ -51,16 +51,14 @@ const settings = (fetch: CustomFetch, extra: Partial<HttpSettings> = {}): HttpSe
 const GET = { method: 'GET' as const, url: new URL(`${ISSUER}/x`), headers: { accept: 'application/json' } };
 
 /** A customFetch that never settles and ignores its signal entirely. */
-const deaf: CustomFetch = () => new Promise<Response>(() => {});
+const deaf: CustomFetch = neverSettles;
 
 /** A customFetch that settles only when its signal aborts, rejecting with the signal's reason (as fetch does). */
 function hanging(): CustomFetch & { signals: AbortSignal[] } {
   const signals: AbortSignal[] = [];
-  const fn = ((_url: string, init: CustomFetchOptions) => {
+  const fn = ((_url: string, init: CustomFetchOptions): Promise<Response> => {
     signals.push(init.signal);
-    return new Promise<Response>((_resolve, reject) => {
-      init.signal.addEventListener('abort', () => reject(init.signal.reason), { once: true });
-    });
+    return untilAborted(init.signal);
   }) as CustomFetch & { signals: AbortSignal[] };
   fn.signals = signals;
   return fn;
@@ -77,7 +75,6 @@ function stalledBody(): { response: Response; cancelled: () => boolean } {
   });
   return { response: new Response(stream, { headers: { 'content-type': 'application/json' } }), cancelled: () => cancelled };
 }
-
 
 // --- call shape and Accept ---------------------------------------------------------------
 
@@ -326,26 +323,7 @@ test('dg:compat:abort-codes dg:polling:abort-immediate aborting a poll that wait
   assert.equal(inFlight.signals[0]?.aborted, true);
 });
 
-// --- transport faults and what customFetch returns ----------------------------------------
-
-test('dg:compat:error-codes a network failure is OAUTH_NETWORK_ERROR with the fault as cause, never a raw TypeError', async () => {
-  const failure = new TypeError('fetch failed', { cause: new Error('ECONNREFUSED') });
-  const faults: Array<[string, CustomFetch, unknown]> = [
-    ['rejects with TypeError', () => Promise.reject(failure), failure],
-    ['throws synchronously', () => {
-      throw failure;
-    }, failure],
-    ['rejects with a non-Error', () => Promise.reject('boom'), 'boom'],
-  ];
-  for (const [what, fetch, cause] of faults) {
-    const error = await rejection(initiateDeviceAuthorization(configFor(fetch)));
-    assertCode(error, 'OAUTH_NETWORK_ERROR', what);
-    assert.equal(error.cause, cause, what);
-    assert.ok(!(error instanceof TypeError));
-    const discovered = await rejection(discovery(new URL(ISSUER), CLIENT_ID, undefined, None(), { [customFetch]: fetch }));
-    assertCode(discovered, 'OAUTH_NETWORK_ERROR', `discovery ${what}`);
-  }
-});
+// --- what customFetch returns ---------------------------------------------------------------
 
 test('dg:compat:customfetch-shape a customFetch that resolves to something other than a Response gives a typed error', async () => {
   for (const value of [undefined, null, {}, { status: 200, headers: new Headers(), text: async () => '{}' }, 'text', new Request(`${ISSUER}/x`)]) {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ClientError, allowInsecureRequests } from '../../lib/index.js';
 import { json } from '../support/harness.js';
-import { discoverWith, metadataDoc, type Route } from '../support/discovery-side.js';
+import { discoverWith, type Route } from '../support/discovery-side.js';
 
 const mismatch = (error: unknown) => error instanceof ClientError && error.code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED';
 

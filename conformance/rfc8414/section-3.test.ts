@@ -16,7 +16,8 @@ import {
 } from '../../lib/index.js';
 import { createFakeClock } from '../support/fake-clock.js';
 import { CLIENT_ID, deviceBody, json, scriptedConfig } from '../support/harness.js';
-import { discoverWith, hangingFetch, insecure, loopbackServer, metadataDoc } from '../support/discovery-side.js';
+import { discoverWith, insecure, loopbackServer, metadataDoc } from '../support/discovery-side.js';
+import { hangingFetch } from '../support/never-answers.js';
 
 const hasCode = (code: string) => (error: unknown) => error instanceof ClientError && error.code === code;
 const argError = (code: string) => (error: unknown) => error instanceof TypeError && (error as TypeError & { code?: string }).code === code;

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ClientError, ResponseBodyError, customFetch, discovery, discoveryUrls, initiateDeviceAuthorization, type CustomFetch } from '../../lib/index.js';
 import { CLIENT_ID, json } from '../support/harness.js';
-import { discoverWith, hangingFetch, insecure, loopbackServer, metadataDoc, rawJson, routedFetch, type Route } from '../support/discovery-side.js';
+import { discoverWith, insecure, loopbackServer, metadataDoc, rawJson, routedFetch, type Route } from '../support/discovery-side.js';
+import { hangingFetch } from '../support/never-answers.js';
 
 const SERVER = 'https://as.test/t';
 const INSERTED = 'https://as.test/.well-known/openid-configuration/t';

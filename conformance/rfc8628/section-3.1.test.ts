@@ -10,8 +10,8 @@ import {
   type ClientAuth,
   type CustomFetch,
 } from '../../lib/index.js';
-import { CLIENT_ID, CLIENT_SECRET, ISSUER, deviceBody, formOf, harness, json, scriptedConfig, type AuthKind, pollUntilApproved } from '../support/harness.js';
-import { argError, clientAuthFor, clientError, loopback, loopbackFlow, namesOf, requestsTo } from '../support/request-side.js';
+import { CLIENT_ID, CLIENT_SECRET, ISSUER, deviceBody, formOf, harness, json, scriptedConfig, type AuthKind, clientAuthFor, pollUntilApproved } from '../support/harness.js';
+import { argError, clientError, loopback, loopbackFlow, namesOf, requestsTo } from '../support/request-side.js';
 
 const DEVICE_ENDPOINT = `${ISSUER}/device_authorization`;
 // CLIENT_ID and CLIENT_SECRET after RFC 6749 Appendix B encoding.

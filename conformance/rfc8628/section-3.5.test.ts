@@ -6,12 +6,11 @@ import {
   ClientError,
   ResponseBodyError,
   initiateDeviceAuthorization,
-  pollDeviceAuthorizationGrant,
   type DeviceAuthorizationGrantPollOptions,
   type DeviceAuthorizationResponse,
 } from '../../lib/index.js';
 import { harness, type Harness, type HarnessOptions } from '../support/harness.js';
-import { gaps } from '../support/polling-side.js';
+import { gaps, runPoll, type RunResult } from '../support/polling-side.js';
 
 const S = 1000;
 
@@ -22,13 +21,9 @@ async function start(options: HarnessOptions = {}): Promise<{ h: Harness; device
   return { h, device, t0 };
 }
 
-async function poll(h: Harness, device: DeviceAuthorizationResponse, options: DeviceAuthorizationGrantPollOptions = {}) {
-  try {
-    const token = await pollDeviceAuthorizationGrant(h.config, device, undefined, { now: h.clock.now, sleep: h.clock.sleep, ...options });
-    return { token, error: undefined as unknown };
-  } catch (error) {
-    return { token: undefined, error };
-  }
+/** Polls on the harness's fake clock to the end (the one runner, support/polling-side.ts runPoll). */
+function poll(h: Harness, device: DeviceAuthorizationResponse, options: DeviceAuthorizationGrantPollOptions = {}): Promise<RunResult> {
+  return runPoll(h.config, device, { clock: h.clock, ...options });
 }
 
 const tokenTimes = (h: Harness): number[] => h.server.requests.filter((r) => r.endpoint === 'token').map((r) => r.time);

@@ -1,7 +1,7 @@
 // RFC 8707 §2.2: resource on the token request.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { initiateDeviceAuthorization, pollDeviceAuthorizationGrant } from '../../lib/index.js';
+import { initiateDeviceAuthorization } from '../../lib/index.js';
 import { harness, pollUntilApproved } from '../support/harness.js';
 import { loopback, loopbackFlow, requestsTo } from '../support/request-side.js';
 

@@ -9,7 +9,6 @@ import {
   discovery,
   pollDeviceAuthorizationGrant,
   type ClientAuth,
-  type CustomFetch,
   type DeviceAuthorizationGrantPollOptions,
   type DeviceAuthorizationResponse,
   type DiscoveryRequestOptions,
@@ -18,9 +17,9 @@ import {
 import type { HttpResponse } from '../../lib/http/http.js';
 import { createAuthorizationServer } from '../server/authorization-server.js';
 import { listen, type Listening } from '../server/listen.js';
-import type { AuthorizationServer, AuthorizationServerOptions, RegisteredClient } from '../server/types.js';
+import type { AuthorizationServer, AuthorizationServerOptions } from '../server/types.js';
 import { createFakeClock, type FakeClock } from './fake-clock.js';
-import { CLIENT_ID, CLIENT_SECRET, DEVICE_CODE_PREFIX, deviceBody, json, scriptedConfig, scriptedFetch, type AuthKind } from './harness.js';
+import { CLIENT_ID, DEVICE_CODE_PREFIX, deviceBody, json, registeredClient, scriptedConfig, scriptedFetch, type AuthKind } from './harness.js';
 
 /** A minimal valid metadata document for `issuer` (endpoints under the issuer's path). */
 export function metadataDoc(issuer: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -107,18 +106,6 @@ export function scriptedPoll(
   const result = pollDeviceAuthorizationGrant(config, device, parameters, { ...options, now: clock.now, sleep: clock.sleep });
   result.catch(() => {});
   return { clock, fetch, config, result };
-}
-
-/** A CustomFetch that never answers, unless its signal aborts. */
-export const hangingFetch: CustomFetch = (_url, init) =>
-  new Promise((_resolve, reject) => {
-    init.signal.addEventListener('abort', () => reject(init.signal.reason), { once: true });
-  });
-
-/** The registered client for an auth kind, with the harness's special-character credentials. */
-export function registeredClient(auth: AuthKind): RegisteredClient {
-  if (auth === 'none') return { clientId: CLIENT_ID, authMethod: 'none' };
-  return { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, authMethod: auth === 'basic' ? 'client_secret_basic' : 'client_secret_post' };
 }
 
 export interface LoopbackServer {

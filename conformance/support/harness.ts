@@ -8,9 +8,11 @@ import {
   customFetch,
   pollDeviceAuthorizationGrant,
   type ClientAuth,
+  type ClientMetadata,
   type CustomFetch,
   type DeviceAuthorizationResponse,
   type RequestParameters,
+  type ServerMetadata,
 } from '../../lib/index.js';
 import { createAuthorizationServer } from '../server/authorization-server.js';
 import type { AuthorizationServer, AuthorizationServerOptions, RegisteredClient } from '../server/types.js';
@@ -27,10 +29,11 @@ export const ISSUER = 'https://as.example.test';
 
 export type AuthKind = 'none' | 'basic' | 'post';
 
-const METHOD: Record<AuthKind, RegisteredClient['authMethod']> = {
-  none: 'none',
-  basic: 'client_secret_basic',
-  post: 'client_secret_post',
+/** Server metadata with the two endpoints under {@link ISSUER}. */
+export const METADATA = {
+  issuer: ISSUER,
+  token_endpoint: `${ISSUER}/token`,
+  device_authorization_endpoint: `${ISSUER}/device_authorization`,
 };
 
 export interface Harness {
@@ -47,10 +50,34 @@ export interface HarnessOptions extends Omit<AuthorizationServerOptions, 'now' |
   issuer?: string;
 }
 
-function clientAuthFor(kind: AuthKind): ClientAuth {
+/** The ClientAuth for an auth kind: client_secret_basic, client_secret_post or none. */
+export function clientAuthFor(kind: AuthKind): ClientAuth {
   if (kind === 'basic') return ClientSecretBasic();
   if (kind === 'post') return ClientSecretPost();
   return None();
+}
+
+/** The registered client for an auth kind, with the harness's special-character credentials. */
+export function registeredClient(auth: AuthKind): RegisteredClient {
+  if (auth === 'none') return { clientId: CLIENT_ID, authMethod: 'none' };
+  return { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, authMethod: auth === 'basic' ? 'client_secret_basic' : 'client_secret_post' };
+}
+
+/**
+ * A Configuration for the harness client (with its secret unless `auth` is none) that sends every
+ * request to `fetch` (undefined: the platform fetch); `clientMetadata` adds client metadata such as
+ * `[clockTolerance]`.
+ */
+export function configFor(
+  fetch: CustomFetch | undefined,
+  server: ServerMetadata = METADATA,
+  auth: AuthKind = 'none',
+  clientMetadata?: Partial<ClientMetadata>,
+): Configuration {
+  const metadata = auth === 'none' ? clientMetadata : { client_secret: CLIENT_SECRET, ...clientMetadata };
+  const config = new Configuration(server, CLIENT_ID, metadata, clientAuthFor(auth));
+  if (fetch !== undefined) config[customFetch] = fetch;
+  return config;
 }
 
 /** Builds a server, a fake clock and a Configuration wired to the in-process fetch. */
@@ -64,25 +91,11 @@ export function harness(options: HarnessOptions = {}): Harness {
     ...serverOptions,
     issuer,
     now: clock.now,
-    clients: [
-      auth === 'none'
-        ? { clientId: CLIENT_ID, authMethod: 'none' }
-        : { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, authMethod: METHOD[auth] },
-    ],
+    clients: [registeredClient(auth)],
   });
   const fetch = inProcessFetch(server) as CustomFetch;
-  const config = new Configuration(
-    {
-      issuer,
-      token_endpoint: `${issuer}/token`,
-      device_authorization_endpoint: `${issuer}/device_authorization`,
-    },
-    CLIENT_ID,
-    auth === 'none' ? undefined : { client_secret: CLIENT_SECRET },
-    clientAuthFor(auth),
-  );
-  config[customFetch] = fetch;
-  return { server, clock, fetch, config };
+  const endpoints = { issuer, token_endpoint: `${issuer}/token`, device_authorization_endpoint: `${issuer}/device_authorization` };
+  return { server, clock, fetch, config: configFor(fetch, endpoints, auth) };
 }
 
 /** A customFetch that answers every request with `respond` and records what it was given. */
@@ -104,14 +117,12 @@ export function scriptedConfig(
   auth: AuthKind = 'none',
 ): { config: Configuration; fetch: ReturnType<typeof scriptedFetch> } {
   const fetch = scriptedFetch(respond);
-  const config = new Configuration(
-    { issuer: ISSUER, token_endpoint: `${ISSUER}/token`, device_authorization_endpoint: `${ISSUER}/device_authorization` },
-    CLIENT_ID,
-    auth === 'none' ? undefined : { client_secret: CLIENT_SECRET },
-    clientAuthFor(auth),
-  );
-  config[customFetch] = fetch;
-  return { config, fetch };
+  return { config: configFor(fetch, METADATA, auth), fetch };
+}
+
+/** An `assert.rejects` predicate: an error whose `code` is `code` (a ClientError's or an argument error's). */
+export function isCode(code: string): (error: unknown) => boolean {
+  return (error) => (error as { code?: unknown }).code === code;
 }
 
 /** A JSON response, as a server would send it. */

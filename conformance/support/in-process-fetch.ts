@@ -1,6 +1,7 @@
 // A fetch that calls an AuthorizationServer's handler directly: no sockets, no event-loop turns.
 // It builds real web Responses and mimics undici where a transport fault would show.
 import type { AuthorizationServer, HttpReply } from '../server/types.js';
+import { untilAborted } from './never-answers.js';
 
 export type InProcessBody = string | URLSearchParams | ArrayBuffer | ArrayBufferView | ReadableStream<Uint8Array> | null;
 
@@ -44,7 +45,7 @@ export function inProcessFetch(server: AuthorizationServer): InProcessFetch {
       signal?.throwIfAborted();
       if ('fault' in reply) {
         if (reply.fault === 'reset') throw new TypeError('fetch failed', { cause: new Error('other side closed') });
-        return hang(signal);
+        return untilAborted(signal);
       }
       const location = reply.headers['location'];
       const isRedirect = [301, 302, 303, 307, 308].includes(reply.status) && location !== undefined;
@@ -86,11 +87,4 @@ async function bodyText(body: InProcessBody | undefined, headers: Record<string,
   if (body instanceof ReadableStream) return new Response(body).text();
   const bytes = ArrayBuffer.isView(body) ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength) : new Uint8Array(body);
   return new TextDecoder().decode(bytes);
-}
-
-/** Never settles, unless the signal aborts: then it rejects with the signal's reason. */
-function hang(signal: AbortSignal | undefined): Promise<never> {
-  return new Promise((_resolve, reject) => {
-    signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
 }

@@ -1,12 +1,9 @@
 // Helpers for the polling-side conformance tests (RFC 8628 §3.5, the polling machine and driver,
 // ID tokens, resume, end-to-end runs): a scripted token endpoint on a fake clock that records when
 // every request arrived, a runner that records every sleep, onPoll event and onState state, reply
-// builders, unsigned-but-well-formed JWTs, and a check that no secret leaks through an error.
+// builders, and unsigned-but-well-formed JWTs.
 import {
-  ClientSecretPost,
   Configuration,
-  None,
-  customFetch,
   initiateDeviceAuthorization,
   pollDeviceAuthorizationGrant,
   resumeDeviceAuthorizationGrant,
@@ -22,7 +19,7 @@ import {
   type TokenEndpointResponseHelpers,
 } from '../../lib/index.js';
 import { createFakeClock, type FakeClock } from './fake-clock.js';
-import { CLIENT_ID, CLIENT_SECRET, DEVICE_CODE_PREFIX, ISSUER, deviceBody, json } from './harness.js';
+import { CLIENT_ID, DEVICE_CODE_PREFIX, ISSUER, METADATA, configFor, deviceBody, json } from './harness.js';
 
 /** The device_code every scripted flow gets: it needs form escaping (`+ & % = /` and a space). */
 export const DEVICE_CODE = `${DEVICE_CODE_PREFIX}1`;
@@ -91,14 +88,7 @@ export function script(replies: TokenReply[], options: ScriptOptions = {}): Scri
     const reply = queue.shift() ?? options.fallback ?? tokenResponse();
     return typeof reply === 'function' ? reply({ index, init, clock }) : reply;
   };
-  const config = new Configuration(
-    { issuer: ISSUER, token_endpoint: `${ISSUER}/token`, device_authorization_endpoint: `${ISSUER}/device_authorization` },
-    CLIENT_ID,
-    { ...(options.auth === 'post' ? { client_secret: CLIENT_SECRET } : {}), ...options.clientMetadata },
-    options.auth === 'post' ? ClientSecretPost() : None(),
-  );
-  config[customFetch] = fetch;
-  result.config = config;
+  result.config = configFor(fetch, METADATA, options.auth ?? 'none', { ...options.clientMetadata });
   return result;
 }
 
@@ -118,27 +108,41 @@ export interface RunResult {
   end: number;
 }
 
-/** Runs a poll (or a resume, when `resumeFrom` is given) to its end on the script's clock. */
-export async function run(
-  s: Script,
+export interface RunOptions extends DeviceAuthorizationGrantPollOptions {
+  /** Resume from this saved state instead of polling `device`. */
+  resumeFrom?: PollingState;
+  /** The clock to poll on (its now and sleep); without one, the driver's own real clock and timers. */
+  clock?: Pick<FakeClock, 'now' | 'sleep'>;
+}
+
+/**
+ * The one poll runner: polls `device` (or resumes `resumeFrom`) to its end and records every
+ * sleep, onPoll event and onState state; a rejection becomes `error`, never a throw.
+ */
+export async function runPoll(
+  config: Configuration,
   device: DeviceAuthorizationResponse | undefined,
-  options: DeviceAuthorizationGrantPollOptions & { resumeFrom?: PollingState } = {},
+  options: RunOptions = {},
   parameters?: RequestParameters,
 ): Promise<RunResult> {
   const sleeps: number[] = [];
   const events: PollEvent[] = [];
   const states: PollingState[] = [];
-  const { resumeFrom, ...rest } = options;
-  const sleep = rest.sleep ?? s.clock.sleep;
+  const { resumeFrom, clock, ...rest } = options;
+  const sleep = rest.sleep ?? clock?.sleep;
   const all: DeviceAuthorizationGrantPollOptions = {
-    now: s.clock.now,
     // Scripts use intervals down to 0.05 s: the 1 s floor (dg:polling:interval-floor) is lowered here.
     minInterval: 0.001,
+    ...(clock === undefined ? {} : { now: clock.now }),
     ...rest,
-    sleep: (ms, signal) => {
-      sleeps.push(ms);
-      return sleep(ms, signal);
-    },
+    ...(sleep === undefined
+      ? {}
+      : {
+          sleep: (ms: number, signal?: AbortSignal) => {
+            sleeps.push(ms);
+            return sleep(ms, signal);
+          },
+        }),
     onPoll: (event) => {
       events.push(event);
       rest.onPoll?.(event);
@@ -148,18 +152,41 @@ export async function run(
       rest.onState?.(state);
     },
   };
+  const now = clock?.now ?? Date.now;
   const result: RunResult = { sleeps, events, states, end: 0 };
   try {
     result.token =
       resumeFrom === undefined
-        ? await pollDeviceAuthorizationGrant(s.config, device!, parameters, all)
-        : await resumeDeviceAuthorizationGrant(s.config, resumeFrom, parameters, all);
+        ? await pollDeviceAuthorizationGrant(config, device!, parameters, all)
+        : await resumeDeviceAuthorizationGrant(config, resumeFrom, parameters, all);
   } catch (error) {
     result.error = error;
   }
-  result.end = s.clock.now();
+  result.end = now();
   return result;
 }
+
+/** Runs a poll (or a resume, when `resumeFrom` is given) to its end on the script's clock. */
+export function run(
+  s: Script,
+  device: DeviceAuthorizationResponse | undefined,
+  options: DeviceAuthorizationGrantPollOptions & { resumeFrom?: PollingState } = {},
+  parameters?: RequestParameters,
+): Promise<RunResult> {
+  return runPoll(s.config, device, { clock: s.clock, ...options }, parameters);
+}
+
+/** One flow: the device authorization response arrives at T0, then the driver polls to its end. */
+export async function flow(replies: TokenReply[], device: Record<string, unknown> = {}, fallback?: TokenReply): Promise<RunResult & { times: number[] }> {
+  const s = script(replies, { device, ...(fallback === undefined ? {} : { fallback }) });
+  const response = await initiate(s);
+  const result = await run(s, response);
+  return { ...result, times: s.tokenCalls.map((c) => c.time) };
+}
+
+/** A typed library error: an Error with a string code, never a raw TypeError. */
+export const typed = (error: unknown): boolean =>
+  error instanceof Error && !(error instanceof TypeError) && typeof (error as { code?: unknown }).code === 'string';
 
 /** Differences between consecutive numbers. */
 export function gaps(times: readonly number[]): number[] {
@@ -205,27 +232,4 @@ export function jwt(claims: Record<string, unknown>, header: Record<string, unkn
 export function goodClaims(nowMs: number, clientId = CLIENT_ID, issuer = ISSUER): Record<string, unknown> {
   const now = Math.floor(nowMs / 1000);
   return { iss: issuer, sub: 'user-1', aud: clientId, exp: now + 3600, iat: now };
-}
-
-// ---- secrets ------------------------------------------------------------------------------
-
-/** Every spelling of a secret that could leak: raw and form-encoded. */
-export function spellings(secret: string): string[] {
-  return [secret, new URLSearchParams({ x: secret }).toString().slice(2), encodeURIComponent(secret)];
-}
-
-/** Everything an error shows: message, toString, JSON, and the OAuth members and parsed cause. */
-export function errorText(error: unknown): string {
-  const e = error as Record<string, unknown> & Error;
-  const parts = [String(e?.message), String(error), JSON.stringify(error)];
-  for (const key of ['error', 'error_description', 'error_uri']) if (typeof e?.[key] === 'string') parts.push(e[key] as string);
-  const cause = (e as { cause?: unknown })?.cause;
-  if (cause !== undefined && !(cause instanceof Response)) {
-    try {
-      parts.push(JSON.stringify(cause) ?? '', String(cause));
-    } catch {
-      parts.push(String(cause));
-    }
-  }
-  return parts.join('\n');
 }

@@ -2,14 +2,10 @@
 // conformance server on real loopback HTTP, the full flow over it, and error predicates.
 import {
   ClientError,
-  ClientSecretBasic,
-  ClientSecretPost,
   Configuration,
-  None,
   allowInsecureRequests,
   initiateDeviceAuthorization,
   pollDeviceAuthorizationGrant,
-  type ClientAuth,
   type DeviceAuthorizationResponse,
   type ErrorCode,
   type RequestParameters,
@@ -17,7 +13,7 @@ import {
 import { createAuthorizationServer } from '../server/authorization-server.js';
 import { listen, type Listening } from '../server/listen.js';
 import type { AuthorizationServer, AuthorizationServerOptions, RecordedRequest } from '../server/types.js';
-import { CLIENT_ID, CLIENT_SECRET, DEVICE_CODE_PREFIX, type AuthKind } from './harness.js';
+import { DEVICE_CODE_PREFIX, configFor, registeredClient, scriptedConfig, type AuthKind } from './harness.js';
 
 /** Real-time polling interval of the loopback flows, seconds (the brief allows at most 0.2). */
 export const LOOPBACK_INTERVAL = 0.1;
@@ -28,12 +24,6 @@ export interface Loopback {
   /** A Configuration for the listening server, with allowInsecureRequests applied. */
   config: Configuration;
   close(): Promise<void>;
-}
-
-export function clientAuthFor(kind: AuthKind): ClientAuth {
-  if (kind === 'basic') return ClientSecretBasic();
-  if (kind === 'post') return ClientSecretPost();
-  return None();
 }
 
 /**
@@ -49,20 +39,11 @@ export async function loopback(
     deviceCodeFactory: () => `${DEVICE_CODE_PREFIX}${++counter}`,
     interval: LOOPBACK_INTERVAL,
     ...options,
-    clients: [
-      auth === 'none'
-        ? { clientId: CLIENT_ID, authMethod: 'none' }
-        : { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, authMethod: auth === 'basic' ? 'client_secret_basic' : 'client_secret_post' },
-    ],
+    clients: [registeredClient(auth)],
   });
   const listening = await listen(server);
   const base = listening.url.origin;
-  const config = new Configuration(
-    { issuer: base, token_endpoint: `${base}/token`, device_authorization_endpoint: `${base}/device_authorization` },
-    CLIENT_ID,
-    auth === 'none' ? undefined : { client_secret: CLIENT_SECRET },
-    clientAuthFor(auth),
-  );
+  const config = configFor(undefined, { issuer: base, token_endpoint: `${base}/token`, device_authorization_endpoint: `${base}/device_authorization` }, auth);
   allowInsecureRequests(config);
   return { server, listening, config, close: () => listening.close() };
 }
@@ -82,6 +63,13 @@ export async function loopbackFlow(
     },
   });
   return { device, token };
+}
+
+/** initiateDeviceAuthorization against one scripted answer (over http when `insecure`). */
+export async function answer(response: () => Response, insecure = false): Promise<DeviceAuthorizationResponse> {
+  const { config } = scriptedConfig(response);
+  if (insecure) allowInsecureRequests(config);
+  return initiateDeviceAuthorization(config);
 }
 
 /** Requests the server recorded at one endpoint. */

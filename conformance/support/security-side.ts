@@ -1,11 +1,31 @@
-// Helpers for the security tests: the spellings in which a secret can travel, and a check that
-// none of them appears anywhere a caller could see an error (message, toString, JSON, stack,
-// the OAuth members, the cause chain, util.inspect).
+// Helpers for the security tests: hand-made device responses, a poll that must fail, the
+// spellings in which a secret can travel, and a check that none of them appears anywhere a caller
+// could see an error (message, toString, JSON, stack, the OAuth members, the cause chain,
+// util.inspect).
 import { inspect } from 'node:util';
 import assert from 'node:assert/strict';
-import { ClientError, formEncode } from '../../lib/index.js';
+import { ClientError, formEncode, type Configuration, type DeviceAuthorizationResponse } from '../../lib/index.js';
+import { createFakeClock } from './fake-clock.js';
+import { DEVICE_CODE_PREFIX, ISSUER } from './harness.js';
+import { runPoll } from './polling-side.js';
 
-/** Every spelling of `secret` that a server could echo back: raw, form-encoded, and percent-encoded (%20). */
+let flows = 0;
+/** A device authorization response made by hand, with a new device_code each time. */
+export function device(extra: Partial<DeviceAuthorizationResponse> = {}): DeviceAuthorizationResponse {
+  return { device_code: `${DEVICE_CODE_PREFIX}${++flows}`, user_code: 'WDJB-MJHT', verification_uri: `${ISSUER}/device`, expires_in: 30, interval: 1, ...extra };
+}
+
+/** Polls on a fake, auto-advancing clock and returns the rejection (fails when the poll succeeds). */
+export async function pollError(config: Configuration, response: DeviceAuthorizationResponse): Promise<unknown> {
+  const { token, error } = await runPoll(config, response, { clock: createFakeClock({ autoAdvance: true }) });
+  if (token !== undefined) assert.fail('expected a rejection');
+  return error;
+}
+
+/**
+ * Every spelling of `secret` that a server could echo back: raw, form-encoded (space as +, as the
+ * client sends it) and percent-encoded (space as %20, as encodeURIComponent writes it).
+ */
 export function spellings(secret: string): string[] {
   return [...new Set([secret, formEncode(secret), formEncode(secret).replace(/\+/g, '%20')])];
 }
@@ -44,6 +64,13 @@ export function visibleTexts(error: unknown, depth = 0): Array<[string, string]>
   if (json !== undefined) texts.push(['JSON.stringify', json]);
   texts.push(['inspect', inspect(error, { depth: 8 })]);
   return texts;
+}
+
+/** Every visible text of `error` (see {@link visibleTexts}) in one string, to search for a secret. */
+export function errorText(error: unknown): string {
+  return visibleTexts(error)
+    .map(([, text]) => text)
+    .join('\n');
 }
 
 /** `where: spelling` for every secret spelling found in a visible text of `error`. */

@@ -14,11 +14,16 @@
 //   fails does not fail the run either.
 // - A file that crashes while loading comes as a failed test named after the file. It is
 //   written, and since its name holds no requirement ID, the gate reports it.
+// - gate-preload.ts reports, for each test, `dg-assertions N` and `dg-exercised ID ...` as
+//   diagnostics, which node emits right after the test's pass or fail event at the same nesting.
+//   They become the line's `assertions` and `exercised` fields; a line is therefore written only
+//   when the next test event of its file (or the end of the stream) arrives.
 
 import { relative, isAbsolute } from 'node:path';
 
 interface TestEventData {
   name: string;
+  message?: string;
   nesting: number;
   file?: string;
   skip?: boolean | string;
@@ -35,6 +40,10 @@ export interface ResultLine {
   name: string;
   file: string;
   status: 'pass' | 'fail';
+  /** node:assert calls the test made (gate-preload.ts); absent when the preload did not run. */
+  assertions?: number;
+  /** The IDs of the title whose tagged lib lines ran during the test; absent without the preload. */
+  exercised?: string[];
 }
 
 function displayFile(file: string | undefined): string {
@@ -50,10 +59,29 @@ export default async function* resultsReporter(source: AsyncIterable<TestEvent>)
   // children of a test at level n. Node 20 reports each file's events in order; keeping the
   // state per file means that would still hold if files' events interleaved.
   const perFile = new Map<string, { finished: boolean[]; failed: boolean[] }>();
+  // The last line of each file not written yet, waiting for its diagnostics.
+  const held = new Map<string, { line: ResultLine; nesting: number }>();
+  const flush = function* (file: string): Generator<string> {
+    const entry = held.get(file);
+    if (entry === undefined) return;
+    held.delete(file);
+    yield `${JSON.stringify(entry.line)}\n`;
+  };
 
   for await (const event of source) {
+    if (event.type === 'test:diagnostic') {
+      const data = event.data as TestEventData;
+      const entry = held.get(data.file ?? '');
+      const message = data.message ?? '';
+      if (entry === undefined || entry.nesting !== data.nesting) continue;
+      const assertions = /^dg-assertions (\d+)$/.exec(message);
+      if (assertions) entry.line.assertions = Number(assertions[1]);
+      else if (/^dg-exercised( |$)/.test(message)) entry.line.exercised = message.split(' ').slice(1).filter((id) => id !== '');
+      continue;
+    }
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
     const data = event.data as TestEventData;
+    yield* flush(data.file ?? '');
     const level = data.nesting;
     let state = perFile.get(data.file ?? '');
     if (state === undefined) {
@@ -75,6 +103,7 @@ export default async function* resultsReporter(source: AsyncIterable<TestEvent>)
     if (hadChildren && (passed || childFailed)) continue;
 
     const line: ResultLine = { name: data.name, file: displayFile(data.file), status: passed ? 'pass' : 'fail' };
-    yield `${JSON.stringify(line)}\n`;
+    held.set(data.file ?? '', { line, nesting: level });
   }
+  for (const file of [...held.keys()]) yield* flush(file);
 }

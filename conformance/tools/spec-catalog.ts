@@ -50,7 +50,19 @@ export function leadingIds(testName: string): string[] {
 export type Where =
   | { kind: 'lib'; paths: string[] }
   | { kind: 'bench'; path: string }
-  | { kind: 'pending' | 'n/a' | 'deviates'; reason: string };
+  | { kind: 'pending' | 'n/a' | 'deviates'; reason: string; justification?: string };
+
+/**
+ * The named justifications an `n/a` may give, as `n/a (name): reason`. A must-level row may be
+ * n/a only with one of them (spec/README.md, "Where").
+ */
+export const NA_JUSTIFICATIONS = {
+  'platform': 'the platform (its fetch, its TLS stack) does it, and the library has no way to change or weaken it',
+  'absent-feature': 'the rule binds a feature the library does not have (it never processes, sends or offers the thing the rule is about)',
+  'server-side': 'the rule binds the server alone, and nothing the client sends, checks or shows depends on it',
+} as const;
+
+export type NaJustification = keyof typeof NA_JUSTIFICATIONS;
 
 export interface Requirement {
   id: string;
@@ -77,17 +89,20 @@ export interface Problem {
 }
 
 export interface Catalog {
-  /** Catalog file names in the order read, README.md excluded. */
+  /** Catalog file names in the order read, NOT_CATALOG excluded. */
   files: string[];
   requirements: Requirement[];
   byId: Map<string, Requirement>;
   problems: Problem[];
 }
 
-const MARKER = /^(pending|n\/a|deviates):(.*)$/s;
+const MARKER = /^(pending|n\/a|deviates)(?: \(([a-z-]+)\))?:(.*)$/s;
+/** Files in spec/ that are not catalog files. */
+export const NOT_CATALOG = ['README.md', 'design.md', 'REPORT.md'];
 const BENCH = /^bench:(.*)$/s;
 const BENCH_PATH = /^conformance\/bench\/[A-Za-z0-9_.-]+\.ts$/;
-const LIB_PATH = /^lib\/(?:[A-Za-z0-9_.-]+\/)*(?:[A-Za-z0-9_.-]+\.ts|[A-Za-z0-9_.-]+\/)$/;
+// lib/ for the library; conformance/tools/ for the rows of the gate itself (spec/gate.md).
+const LIB_PATH = /^(?:lib|conformance\/tools)\/(?:[A-Za-z0-9_.-]+\/)*(?:[A-Za-z0-9_.-]+\.ts|[A-Za-z0-9_.-]+\/)$/;
 
 /** Parses a Where cell; returns an error message for a cell that fits none of the five forms. */
 export function parseWhere(cell: string): Where | string {
@@ -99,7 +114,15 @@ export function parseWhere(cell: string): Where | string {
   }
   const marker = MARKER.exec(text);
   if (marker) {
-    return { kind: marker[1] as 'pending' | 'n/a' | 'deviates', reason: (marker[2] ?? '').trim() };
+    const kind = marker[1] as 'pending' | 'n/a' | 'deviates';
+    const justification = marker[2];
+    const reason = (marker[3] ?? '').trim();
+    if (justification === undefined) return { kind, reason };
+    if (kind !== 'n/a') return `only n/a takes a justification in parentheses, got "${kind} (${justification}):"`;
+    if (!Object.hasOwn(NA_JUSTIFICATIONS, justification)) {
+      return `unknown n/a justification "${justification}" (known: ${Object.keys(NA_JUSTIFICATIONS).join(', ')})`;
+    }
+    return { kind, reason, justification };
   }
   if (text === '') return 'Where is empty';
   const paths = text.split(',').map((p) => p.trim());
@@ -202,12 +225,14 @@ function parseRow(
     return undefined;
   }
   const [id = '', section = '', keyword = '', quoteCell = '', text = '', whereCell = '', notes = ''] = cells;
-  const quote = quoteCell === '—' ? '' : quoteCell.replace(/^"(.*)"$/s, '$1');
+  const quoted = /^"(.+)"$/s.exec(quoteCell);
+  const quote = quoted?.[1] ?? '';
   let ok = true;
   const fail = (message: string): void => {
     problem(line, `${id || '(no ID)'}: ${message}`);
     ok = false;
   };
+  if (quoteCell !== '—' && !quoted) fail('Quote must be — or the source\'s words between double quotes');
   if (!ID_PATTERN.test(id)) fail(`ID does not match ${ID_PATTERN.source}`);
   const [source = '', idSection = '', slug = ''] = id.split(':');
   if (ID_PATTERN.test(id) && source !== expectedSource) fail(`ID must start with "${expectedSource}:" in this file`);
@@ -230,16 +255,23 @@ function parseRow(
   };
 }
 
-/** Reads every spec/*.md except README.md, and checks IDs for uniqueness across files. */
+/** Reads every spec/*.md except NOT_CATALOG (spec/rfc/ holds .txt files), and checks IDs for uniqueness across files. */
 export function loadCatalog(specDir: string): Catalog {
   const files = readdirSync(specDir)
-    .filter((f) => f.endsWith('.md') && f !== 'README.md')
+    .filter((f) => f.endsWith('.md') && !NOT_CATALOG.includes(f))
     .sort();
+  const catalog = catalogFromTexts(files.map((file) => ({ file, text: readFileSync(join(specDir, file), 'utf8') })));
+  if (files.length === 0) catalog.problems.push({ file: specDir, line: 0, message: 'no catalog files found' });
+  return catalog;
+}
+
+/** Builds a catalog from file texts given in order (loadCatalog, and the gate's own tests). */
+export function catalogFromTexts(sources: readonly { file: string; text: string }[]): Catalog {
   const requirements: Requirement[] = [];
   const problems: Problem[] = [];
   const byId = new Map<string, Requirement>();
-  for (const file of files) {
-    const parsed = parseCatalogText(readFileSync(join(specDir, file), 'utf8'), file);
+  for (const { file, text } of sources) {
+    const parsed = parseCatalogText(text, file);
     problems.push(...parsed.problems);
     for (const req of parsed.requirements) {
       const first = byId.get(req.id);
@@ -251,6 +283,5 @@ export function loadCatalog(specDir: string): Catalog {
       requirements.push(req);
     }
   }
-  if (files.length === 0) problems.push({ file: specDir, line: 0, message: 'no catalog files found' });
-  return { files, requirements, byId, problems };
+  return { files: sources.map((s) => s.file), requirements, byId, problems };
 }

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { profiles, type ProfileName } from '../profiles/profiles.ts';
 import { SECRET_ENV } from './usage.ts';
 
 /**
@@ -35,6 +36,8 @@ export interface CliOptions {
   /** `undefined`: show a QR code only when stderr is a terminal. */
   qr?: boolean;
   algorithm: 'oidc' | 'oauth2';
+  /** A provider profile (`--profile`), applied to every request. */
+  profile?: ProfileName;
 }
 
 /**
@@ -53,7 +56,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-const VALUED = new Set(['--issuer', '--client-id', '--client-secret', '--auth', '--scope', '--resource', '--timeout', '--algorithm']);
+const VALUED = new Set(['--issuer', '--client-id', '--client-secret', '--auth', '--scope', '--resource', '--timeout', '--algorithm', '--profile']);
 const SWITCHES = new Set(['--json', '--insecure', '--qr', '--no-qr', '--help', '-h', '--version']);
 // Same rule as the library for numbers from the wire: no "", "1e3" or "5abc".
 const SECONDS = /^\d+(\.\d+)?$/;
@@ -67,6 +70,7 @@ function oneOf<T extends string>(flag: string, value: string | undefined, allowe
 function tokenize(argv: readonly string[]): { switches: string[]; values: Map<string, string[]> } {
   const switches: string[] = [];
   const values = new Map<string, string[]>();
+  // dg:cli:flags dg:cli:bad-flags: each flag as --flag value or --flag=value; an unknown flag, a positional argument or a missing value is a usage error.
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -87,6 +91,7 @@ function tokenize(argv: readonly string[]): { switches: string[]; values: Map<st
 function issuerUrl(value: string | undefined): URL {
   if (value === undefined) throw new UsageError('--issuer is required');
   const url = URL.canParse(value) ? new URL(value) : undefined;
+  // dg:cli:bad-flags: the issuer is an absolute http(s) URL.
   if (url?.protocol !== 'https:' && url?.protocol !== 'http:') throw new UsageError('--issuer must be an absolute http(s) URL');
   return url;
 }
@@ -98,23 +103,30 @@ function issuerUrl(value: string | undefined): URL {
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
  */
 export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedArgs {
+  // dg:cli:flags: every flag is read before anything is sent.
   const { switches, values } = tokenize(argv);
   if (switches.includes('--help') || switches.includes('-h')) return { kind: 'help' };
   if (switches.includes('--version')) return { kind: 'version' };
   const single = (flag: string): string | undefined => {
     const given = values.get(flag) ?? [];
+    // dg:cli:bad-flags: a repeated value is a usage error.
     if (given.length > 1) throw new UsageError(`${flag} may be given only once`);
     return given[0];
   };
-  const issuer = issuerUrl(single('--issuer'));
+  // dg:profiles:cli: a profile that knows its provider's issuer makes --issuer optional.
+  const profile = oneOf('--profile', single('--profile'), Object.keys(profiles) as ProfileName[]);
+  const issuer = issuerUrl(single('--issuer') ?? (profile === undefined ? undefined : profiles[profile].issuer));
   const clientId = single('--client-id');
   if (clientId === undefined || clientId === '') throw new UsageError('--client-id is required');
   const timeout = single('--timeout');
+  // dg:cli:bad-flags: the timeout is a positive number of seconds.
   if (timeout !== undefined && (!SECONDS.test(timeout) || Number(timeout) <= 0)) {
     throw new UsageError('--timeout must be a positive number of seconds');
   }
+  // dg:cli:client-secret-env: the secret can come from DEVICE_GRANT_CLIENT_SECRET, which keeps it out of the process list; --client-secret wins.
   const secret = single('--client-secret') ?? (env[SECRET_ENV] || undefined);
   const auth = oneOf('--auth', single('--auth'), ['none', 'basic', 'post'] as const) ?? (secret === undefined ? 'none' : 'post');
+  // dg:cli:bad-flags: --auth basic or post without a secret is a usage error.
   if (auth !== 'none' && secret === undefined) {
     throw new UsageError(`--auth ${auth} needs a client secret (--client-secret or ${SECRET_ENV})`);
   }
@@ -127,12 +139,13 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     insecure: switches.includes('--insecure'),
     algorithm: oneOf('--algorithm', single('--algorithm'), ['oidc', 'oauth2'] as const) ?? 'oidc',
   };
-  // --auth none never sends a secret, even one left in the environment.
+  // dg:cli:flags dg:cli:client-secret-env: --auth none never sends a secret, even one left in the environment.
   if (auth !== 'none') options.clientSecret = secret as string;
+  if (profile !== undefined) options.profile = profile;
   const scope = single('--scope');
   if (scope !== undefined) options.scope = scope;
   if (timeout !== undefined) options.timeout = Number(timeout);
-  // The last of --qr / --no-qr wins, so an alias can be overridden.
+  // dg:cli:flags: the last of --qr / --no-qr wins, so an alias can be overridden.
   const qr = switches.filter((s) => s === '--qr' || s === '--no-qr').pop();
   if (qr !== undefined) options.qr = qr === '--qr';
   return { kind: 'run', options };

@@ -62,13 +62,16 @@ export function createCountdown(
   return {
     update(next) {
       event = next;
+      // dg:cli:countdown: the time left and the interval come from the driver's onPoll event.
       deadline = now() + next.remaining * 1000;
+      // dg:cli:countdown: on a terminal the line is redrawn in place; elsewhere one line per poll.
       if (tty) draw();
       else stream.write(statusLine(next, deadline, now()) + '\n');
     },
     async sleep(ms, signal) {
       if (!tty) return sleep(ms, signal);
       // Chunks of at most a second; the driver re-sleeps if the sum falls short of its deadline.
+      // dg:cli:countdown: chunks of at most a second, redrawn after each.
       for (let left = ms; left > 0; left -= 1000) {
         await sleep(Math.min(left, 1000), signal);
         draw();

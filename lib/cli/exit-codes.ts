@@ -80,6 +80,7 @@ function statusOf(error: { status?: unknown; response?: unknown }): number {
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
  */
 export function exitCodeFor(error: unknown, stage: Stage): FailureExit {
+  // dg:cli:exit-codes: 3 denied, 4 expired (the server's or the local deadline), 5 outage, 2 configuration, 6 any other OAuth error, 1 anything else.
   if (typeof error !== 'object' || error === null) return EXIT.unexpected;
   const fields = error as { code?: unknown; error?: unknown; status?: unknown; response?: unknown };
   if (fields.error === 'access_denied') return EXIT.denied;

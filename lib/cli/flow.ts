@@ -10,6 +10,7 @@
 import {
   ClientSecretBasic,
   ClientSecretPost,
+  Configuration,
   None,
   allowInsecureRequests,
   customFetch,
@@ -17,9 +18,9 @@ import {
   initiateDeviceAuthorization,
   pollDeviceAuthorizationGrant,
   type ClientAuth,
-  type Configuration,
   type DiscoveryRequestOptions,
 } from '../index.ts';
+import { profiles } from '../profiles/profiles.ts';
 import type { CliOptions } from './args.ts';
 import { timerSleep } from '../http/timers.ts';
 import { createCountdown, type Countdown } from './countdown.ts';
@@ -29,16 +30,25 @@ import { errorLine, failureFields, instructions, tokenSummary, type QrStyle } fr
 import { jsonLine } from './sanitize.ts';
 
 function clientAuth(options: CliOptions): ClientAuth {
+  // dg:cli:flags: --auth basic, post or none picks the ClientAuth.
   if (options.auth === 'basic') return ClientSecretBasic(options.clientSecret);
   return options.auth === 'post' ? ClientSecretPost(options.clientSecret) : None();
 }
 
-function discover(options: CliOptions, io: CliIO, signal: AbortSignal): Promise<Configuration> {
-  const settings: DiscoveryRequestOptions = {
-    algorithm: options.algorithm,
-    execute: options.insecure ? [allowInsecureRequests] : [],
-    signal,
-  };
+async function discover(options: CliOptions, io: CliIO, signal: AbortSignal): Promise<Configuration> {
+  const profile = options.profile === undefined ? {} : profiles[options.profile];
+  const execute = [...(options.insecure ? [allowInsecureRequests] : []), ...(profile.execute ?? [])];
+  if (profile.metadata !== undefined) {
+    // dg:profiles:cli: the profile knows the endpoints: no discovery.
+    const config = new Configuration(profile.metadata(options.issuer), options.clientId, options.clientSecret, clientAuth(options));
+    if (options.timeout !== undefined) config.timeout = options.timeout;
+    config[customFetch] = io.fetch;
+    for (const fn of execute) fn(config);
+    return config;
+  }
+  // dg:cli:insecure dg:cli:flags: --insecure becomes execute: [allowInsecureRequests]; --algorithm picks the well-known suffix.
+  const settings: DiscoveryRequestOptions = { algorithm: options.algorithm, execute, signal };
+  // dg:cli:timeout: --timeout becomes discovery's timeout, which the Configuration keeps for every later request.
   if (options.timeout !== undefined) settings.timeout = options.timeout;
   if (io.fetch !== undefined) settings[customFetch] = io.fetch;
   return discovery(options.issuer, options.clientId, options.clientSecret, clientAuth(options), settings);
@@ -47,6 +57,7 @@ function discover(options: CliOptions, io: CliIO, signal: AbortSignal): Promise<
 /** RFC 8628 §3.3.1: a QR code is optional; by default only where a person is watching. */
 function qrStyle(options: CliOptions, io: CliIO): QrStyle {
   const tty = io.stderr.isTTY === true;
+  // dg:cli:qr-tty: a QR code by default on a terminal, always with --qr, never with --no-qr; colours unless NO_COLOR.
   if (!(options.qr ?? tty)) return 'none';
   return tty && !io.env['NO_COLOR'] ? 'color' : 'plain';
 }
@@ -69,9 +80,11 @@ export async function signIn(options: CliOptions, io: CliIO, signal: AbortSignal
     if (options.scope !== undefined) parameters['scope'] = options.scope;
     parameters['resource'] = options.resources;
     const device = await initiateDeviceAuthorization(config, parameters, { signal, now });
+    // dg:cli:json-stdout: instructions, QR code and countdown go to stderr, so that stdout carries only the result.
     io.stderr.write(instructions(device, qrStyle(options, io)));
     countdown = createCountdown(io.stderr, now, io.sleep ?? timerSleep);
-    const token = await pollDeviceAuthorizationGrant(config, device, undefined, {
+    // dg:profiles:cli: the providers that need a profile want scope and resource on the polls too.
+    const token = await pollDeviceAuthorizationGrant(config, device, options.profile === undefined ? undefined : parameters, {
       signal,
       now,
       sleep: countdown.sleep,
@@ -80,11 +93,12 @@ export async function signIn(options: CliOptions, io: CliIO, signal: AbortSignal
     });
     countdown.finish();
     io.stderr.write('Approved: signed in.\n');
-    // JSON.stringify leaves out the non-enumerable helpers; jsonLine escapes C0, C1 and bidi characters.
+    // dg:cli:json-stdout dg:cli:json-escape: with --json, stdout is exactly one JSON object; JSON.stringify leaves out the non-enumerable helpers, and jsonLine escapes C0, C1, bidi and invisible characters.
     io.stdout.write(options.json ? jsonLine(token) : tokenSummary(token));
     return EXIT.ok;
   } catch (error) {
     countdown?.finish();
+    // dg:cli:sigint-130 dg:cli:exit-codes: an abort (Ctrl-C) ends the flow with exit code 130; every other outcome has its own exit code.
     const code = signal.aborted ? EXIT.interrupted : exitCodeFor(error, stage);
     // dg:cli:json-failure: with --json, a failure is one JSON object on stdout too, for scripts.
     if (options.json) io.stdout.write(jsonLine({ ...(signal.aborted ? { error: 'interrupted' } : failureFields(error)), exit_code: code }));

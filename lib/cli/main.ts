@@ -39,17 +39,21 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     parsed = parseArgs(argv, io.env);
   } catch (error) {
     // parseArgs throws only UsageError.
+    // dg:cli:bad-flags: one line on stderr and exit code 2, before any request.
     io.stderr.write(`device-grant: ${(error as Error).message}\nRun 'device-grant --help' for usage.\n`);
     return EXIT.usage;
   }
   if (parsed.kind === 'help') {
+    // dg:cli:help: the usage text on stdout, exit 0, no request.
     io.stdout.write(USAGE);
     return EXIT.ok;
   }
   if (parsed.kind === 'version') {
+    // dg:cli:version: the package version, exit 0.
     io.stdout.write(`device-grant ${version()}\n`);
     return EXIT.ok;
   }
+  // dg:cli:in-process dg:cli:sigint-130 dg:demo:main-job dg:demo:manual: main resolves to the exit code and touches only what io gives it; io.signal is the abort that SIGINT fires.
   return signIn(parsed.options, io, io.signal ?? new AbortController().signal);
 }
 
@@ -57,8 +61,10 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
 async function runProcess(): Promise<void> {
   const controller = new AbortController();
   const interrupt = (): void => controller.abort(new Error('interrupted'));
+  // dg:cli:sigint-130 dg:cli:bin: the bin wires SIGINT to the abort signal.
   process.once('SIGINT', interrupt);
   const io: CliIO = { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal };
+  // dg:cli:bin: the bin sets process.exitCode and never calls process.exit.
   process.exitCode = await main(process.argv.slice(2), io);
   process.off('SIGINT', interrupt);
 }
@@ -72,4 +78,5 @@ function isEntry(): boolean {
     return false; // argv[1] is no file (node -e, a script on stdin): this module was imported
   }
 }
+// dg:cli:bin: runs only as the process entry (also through a symlink), never when imported.
 if (isEntry()) void runProcess();

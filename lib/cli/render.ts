@@ -28,11 +28,13 @@ function qrBlock(uri: string, style: 'plain' | 'color'): string {
   let text: string;
   try {
     // Level L keeps the symbol small; a screen is a clean surface, unlike a printed label.
+    // rfc8628:3.3.1:qr-optional dg:cli:qr-tty: "clients MAY present this URI in a non-textual manner using any method that results in the browser being opened with the URI, such as with QR (Quick Response) codes"; quiet zone 2.
     text = renderQrText(encodeQr(uri, { ecl: 'L' }), { quietZone: 2 });
   } catch {
     return '(the link is too long for a QR code)\n';
   }
   const lines = text.split('\n');
+  // dg:cli:qr-tty: black on bright white with ANSI colours on a terminal, unless NO_COLOR.
   return (style === 'color' ? lines.map((line) => QR_COLOR_ON + line + QR_COLOR_OFF) : lines).join('\n') + '\n';
 }
 
@@ -44,6 +46,7 @@ function qrBlock(uri: string, style: 'plain' | 'color'): string {
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.3.1
  */
 export function instructions(device: DeviceAuthorizationResponse, qr: QrStyle): string {
+  // rfc8628:3.3:device-code-not-displayed rfc8628:3.3.1:display-uri-text rfc8628:3.3.1:display-user-code dg:security:control-chars dg:cli:strip-controls: "Clients MUST still display the "user_code""; and the plain verification_uri, stripped of control characters, never the device_code.
   // dg:cli:display-caps: a code or link longer than these is cut (and a cut link is not offered).
   const code = displayText(device.user_code, MAX_USER_CODE);
   // dg:cli:empty-user-code: a code made only of invisible characters cannot be typed.
@@ -57,11 +60,13 @@ export function instructions(device: DeviceAuthorizationResponse, qr: QrStyle): 
     'Enter it only if you started this sign-in yourself, on this device. Never enter a code that someone sent you.\n';
   const complete = device.verification_uri_complete;
   if (complete !== undefined) {
+    // dg:cli:strip-controls dg:security:control-chars: the QR code encodes the sanitized link, the one that is shown.
     const link = stripControls(complete);
+    // rfc8628:3.3.1:qr-optional dg:cli:qr-tty: "clients MAY present this URI in a non-textual manner"; only when the server sent verification_uri_complete.
     // Both are absolute http(s) URLs: the library checked them (dg:security:verification-uri-scheme).
     const origin = new URL(complete).origin;
     if (origin !== new URL(device.verification_uri).origin) {
-      // rfc8628:5.4:complete-same-origin: a link elsewhere than the verification_uri is withheld, loudly.
+      // rfc8628:5.4:complete-uri-same-origin: a link elsewhere than the verification_uri is withheld, loudly.
       text += `\nWARNING: the server also sent a sign-in link on another site (${displayText(origin, MAX_URI)}). It is not shown. Type the code at the address above.\n`;
     } else if (Array.from(link).length <= MAX_URI) {
       text += `\nOr open this link, which fills in the code for you:\n  ${link}\n`;
@@ -86,6 +91,7 @@ const MAX_DESCRIPTION = 512;
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.3
  */
 export function shorten(secret: string): string {
+  // dg:cli:human-summary: at most 6 characters and at most a quarter of the token, then its length.
   const shown = Math.min(6, Math.floor(secret.length / 4));
   return `${stripControls(secret.slice(0, shown))}… (${secret.length} characters, redacted)`;
 }
@@ -97,6 +103,7 @@ export function shorten(secret: string): string {
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
  */
 export function tokenSummary(token: TokenEndpointResponse): string {
+  // dg:cli:human-summary dg:cli:strip-controls: a short summary with tokens cut, and server text stripped of controls.
   const lines = [`token_type:    ${stripControls(token.token_type)}`, `access_token:  ${shorten(token.access_token)}`];
   if (token.expires_in !== undefined) lines.push(`expires_in:    ${token.expires_in} s`);
   if (token.scope !== undefined) lines.push(`scope:         ${stripControls(token.scope)}`);
@@ -129,6 +136,8 @@ export function errorLine(error: unknown, exitCode: FailureExit): string {
   const { error: code, error_description: description } = failureFields(error);
   const fields = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
   let detail: string;
+  // dg:cli:error-message: the server's error and error_description, or the library's message and code with a hint.
+  // dg:cli:error-message dg:cli:strip-controls dg:security:control-chars: one line, a headline for its exit code, control characters stripped.
   if (typeof fields['error'] === 'string') detail = code + (description === undefined ? '' : `: ${description}`);
   else detail = (description as string) + (typeof fields['code'] === 'string' ? ` [${code}]${HINTS[code] ?? ''}` : '');
   // dg:cli:network-cause: why the network failed (ECONNREFUSED, ENOTFOUND, a TLS error), not only that it did.

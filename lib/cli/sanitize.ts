@@ -29,6 +29,7 @@ const INVISIBLE = /[\u00ad\u034f\u180e\u200b-\u200d\u2060-\u2064\ufeff]|\udb40[\
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-5.4
  */
 export function stripControls(text: string): string {
+  // dg:cli:strip-controls dg:security:control-chars: whole escape sequences first, then C0, DEL, C1, the bidi controls and the line separators.
   return text.replace(ESCAPE_SEQUENCES, '').replace(CONTROLS, '').replace(INVISIBLE, '');
 }
 

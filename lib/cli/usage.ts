@@ -5,6 +5,8 @@
  * @module
  */
 
+import { profiles } from '../profiles/profiles.ts';
+
 /**
  * The environment variable that may hold the client secret (kept out of the process list).
  *
@@ -17,13 +19,15 @@ export const SECRET_ENV = 'DEVICE_GRANT_CLIENT_SECRET';
  *
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.3
  */
-export const USAGE = `Usage: device-grant --issuer URL --client-id ID [options]
+// dg:cli:help: documents every flag, the environment variable and every exit code.
+export const USAGE: string = `Usage: device-grant --issuer URL --client-id ID [options]
 
 Signs in with the OAuth 2.0 Device Authorization Grant (RFC 8628): shows a code and a link
 (and a QR code) to open on another device, waits while you approve there, then prints the token.
 
 Options:
-  --issuer URL          Authorization server issuer; its metadata is discovered (required)
+  --issuer URL          Authorization server issuer; its metadata is discovered (required,
+                        unless the --profile knows it)
   --client-id ID        Client identifier (required)
   --client-secret S     Client secret; prefer the ${SECRET_ENV} environment variable
   --auth METHOD         Client authentication: none, basic or post
@@ -35,6 +39,10 @@ Options:
   --json                Print only the token response as JSON on stdout; prompts go to stderr
   --insecure            Allow plain http (tests and closed networks only)
   --timeout SECONDS     HTTP request timeout (default 30)
+  --profile NAME        Translate a provider's deviations from RFC 8628 (README, "Provider
+                        profiles"); fills in the issuer and endpoints where the profile knows
+                        them, and sends --scope and --resource on the polls too. NAME is one of:
+                        ${Object.keys(profiles).join(', ')}
   --qr, --no-qr         Force or suppress the QR code (default: shown when stderr is a terminal)
   --help, -h            Show this help
   --version             Show the version

@@ -9,8 +9,9 @@
 import { endpoint, requestContext, type Configuration } from '../oauth/configuration.ts';
 import { ClientError, ResponseBodyError } from '../errors.ts';
 import { isJsonMediaType, optionalSeconds, optionalString, parseJsonObject, requireString, type JsonObject } from '../http/json.ts';
-import { errorFromResponse, readOAuthError, tryReadOAuthError } from '../oauth/oauth-error.ts';
+import { errorFromBody, readOAuthError } from '../oauth/oauth-error.ts';
 import { requestParameters, type RequestParameters } from '../oauth/parameters.ts';
+import { profileHint } from '../oauth/profile-hint.ts';
 import { postForm, type PostResult } from '../oauth/request.ts';
 
 /**
@@ -18,6 +19,7 @@ import { postForm, type PostResult } from '../oauth/request.ts';
  * server sent strict numeric strings; unknown members are kept.
  *
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.2
+ * @see https://github.com/panva/openid-client/blob/main/docs/interfaces/DeviceAuthorizationResponse.md
  */
 export interface DeviceAuthorizationResponse {
   /** The device verification code: a secret, never to be shown or logged (RFC 8628 §5.2). */
@@ -62,13 +64,15 @@ export function deviceAuthorizationReceivedAt(response: DeviceAuthorizationRespo
 /** dg:security: a verification URI is absolute https (http only with the opt-in); anything else is refused. */
 function checkVerificationUri(name: string, value: string, allowInsecure: boolean): void {
   const url = URL.canParse(value) ? new URL(value) : undefined;
+  // dg:security:verification-uri-scheme: a relative URI, javascript:, data: or any scheme besides http and https gets its own code, OAUTH_INVALID_VERIFICATION_URI.
   if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
     throw new ClientError(`"${name}" must be an absolute https URL`, { code: 'OAUTH_INVALID_VERIFICATION_URI' });
   }
+  // dg:security:verification-uri-https: the user opens this URL and types the code there, so http only with allowInsecureRequests.
   if (url.protocol === 'http:' && !allowInsecure) {
     throw new ClientError(`"${name}" must use https`, { code: 'OAUTH_INSECURE_VERIFICATION_URI' });
   }
-  // rfc8628:5.4:verification-uri-userinfo: https://accounts.example@evil.example/ shows one host and opens another.
+  // rfc8628:5.3:verification-uri-no-userinfo: https://accounts.example@evil.example/ shows one host and opens another.
   if (url.username !== '' || url.password !== '' || /^[a-z]+:\/\/[^/?#]*@/i.test(value)) {
     throw new ClientError(`"${name}" must not contain userinfo`, { code: 'OAUTH_INVALID_VERIFICATION_URI' });
   }
@@ -80,34 +84,51 @@ function checkVerificationUri(name: string, value: string, allowInsecure: boolea
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.2
  */
 export function validateDeviceAuthorizationResponse(body: JsonObject, allowInsecure: boolean): DeviceAuthorizationResponse {
-  // RFC 8628 §3.2: device_code, user_code, verification_uri and expires_in are REQUIRED.
+  try {
+    return validated(body, allowInsecure);
+  } catch (error) {
+    // dg:profiles:hint: a known provider's member names the profile that translates it.
+    (error as ClientError).message += profileHint(body);
+    throw error;
+  }
+}
+
+function validated(body: JsonObject, allowInsecure: boolean): DeviceAuthorizationResponse {
+  // rfc8628:3.2:required-members rfc6749:10.14:validate-input dg:security:wrong-types-rejected: "device_code REQUIRED. The device verification code."; user_code, verification_uri and expires_in are REQUIRED too, each of its type.
   requireString(body, 'device_code');
   requireString(body, 'user_code');
   const verificationUri = requireString(body, 'verification_uri');
+  // rfc8628:3.2:verification-uri-complete-optional: "verification_uri_complete OPTIONAL."; accepted without it, and a string when present.
   const complete = optionalString(body, 'verification_uri_complete');
+  // rfc8628:3.2:required-members dg:tolerance:numeric-strings: "expires_in REQUIRED."; a positive number, or a strict numeric string.
   const expiresIn = optionalSeconds(body, 'expires_in', true);
   if (expiresIn === undefined) {
     throw new ClientError('response body "expires_in" property must be a positive number', { code: 'OAUTH_INVALID_RESPONSE' });
   }
+  // dg:security:verification-uri-https dg:security:verification-uri-scheme: both URIs are checked before anything is returned.
   // dg:polling:interval-floor: an interval of 0 is floored by the poller, not refused.
   const interval = optionalSeconds(body, 'interval', false);
   checkVerificationUri('verification_uri', verificationUri, allowInsecure);
   if (complete !== undefined) checkVerificationUri('verification_uri_complete', complete, allowInsecure);
+  // rfc8628:3.3:user-instructions dg:compat:device-response-shape: "the client displays or otherwise communicates the "user_code" and the "verification_uri" to the end user"; both are returned exactly as sent, with every unknown member.
   const result = { ...body, expires_in: expiresIn } as Record<string, unknown>;
   if (interval !== undefined) result['interval'] = interval;
   return result as DeviceAuthorizationResponse;
 }
 
 function readResponse({ http, secrets }: PostResult, allowInsecure: boolean): DeviceAuthorizationResponse {
-  // RFC 8628 §3.2: errors use the RFC 6749 §5.2 format.
-  if (http.response.status !== 200) throw errorFromResponse(http, secrets, tryReadOAuthError(http, secrets));
+  // rfc8628:3.2:error-response rfc8628:3.2:json-200 rfc6749:5.2:error-member rfc8707:2:invalid-target: "the authorization server responds in the same way as the token endpoint specified in Section 5.2 of [RFC6749]."; any status but 200 is an error, and polling never starts.
+  if (http.response.status !== 200) throw errorFromBody(http, secrets);
+  // rfc8628:3.2:json-200: "using the "application/json" format [RFC8259] with a 200 (OK) status code"
   if (!isJsonMediaType(http.response.headers)) {
     throw new ClientError('response content-type must be application/json', { code: 'OAUTH_RESPONSE_IS_NOT_JSON' });
   }
+  // rfc8628:3.2:json-200 rfc6749:10.14:validate-input: "The authorization server and client MUST sanitize (and validate when possible) any value received"; the body must be a JSON object.
   const body = parseJsonObject(http.text);
-  // dg:tolerance: an `error` member in a 200 is an error, never a success.
+  // dg:tolerance:error-in-200: an `error` member in a 200 is an error, never a success.
   const error = readOAuthError(body, secrets);
   if (error !== undefined) throw new ResponseBodyError(error, http.response);
+  // dg:tolerance:error-in-200: an error member that is not a string is refused (OAUTH_INVALID_RESPONSE), never read as a success.
   if (body['error'] !== undefined) {
     // As at the token endpoint: an error member that is not a string is never read as a success.
     throw new ClientError('response body "error" property must be a string', { code: 'OAUTH_INVALID_RESPONSE' });
@@ -121,6 +142,7 @@ function readResponse({ http, secrets }: PostResult, allowInsecure: boolean): De
  *
  * @param parameters Extra parameters such as `scope` and (repeatable) `resource` (RFC 8707).
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ * @see https://github.com/panva/openid-client/blob/main/docs/functions/initiateDeviceAuthorization.md
  */
 export async function initiateDeviceAuthorization(
   config: Configuration,
@@ -128,9 +150,12 @@ export async function initiateDeviceAuthorization(
   options?: DeviceAuthorizationRequestOptions,
 ): Promise<DeviceAuthorizationResponse> {
   const context = requestContext(config, options?.now);
+  // rfc8628:3.1:scope-optional rfc8628:3.1:no-repeated-params rfc6749:3.3:scope-verbatim rfc6749:10.3:minimal-scope rfc8707:2:resource-optional: "OPTIONAL. The scope of the access request as defined by Section 3.3 of [RFC6749]."; only the caller's parameters, and no default scope.
   const params = requestParameters(parameters, []);
+  // rfc8628:3.1:post-form rfc8628:4:device-endpoint-metadata: "by making an HTTP "POST" request to the device authorization endpoint"
   const sent = await postForm(context, endpoint(context.server, 'device_authorization_endpoint'), params, options?.signal);
   const response = readResponse(sent, context.http.allowInsecureRequests);
+  // dg:compat:device-response-shape: the arrival time lives in a WeakMap, so the object has no extra visible property.
   arrivals.set(response, sent.http.receivedAt);
   return response;
 }

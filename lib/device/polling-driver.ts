@@ -23,7 +23,7 @@ import { tokenResult, type TokenEndpointResponseHelpers } from '../oauth/token-r
 /**
  * What `onPoll` receives: enough for a countdown, and never the device_code.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.4
+ * @see spec/design.md ("The polling machine": the driver reports each wait to onPoll, never with the device_code)
  */
 export interface PollEvent {
   /** Requests sent so far. */
@@ -42,6 +42,7 @@ export interface PollEvent {
  * Options of {@link pollDeviceAuthorizationGrant}: openid-client v6's `signal` and `DPoP`, plus
  * our own clock, sleep, backoff cap and hooks.
  *
+ * @see https://github.com/panva/openid-client/blob/main/docs/interfaces/DeviceAuthorizationGrantPollOptions.md
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
  */
 export interface DeviceAuthorizationGrantPollOptions {
@@ -123,6 +124,7 @@ function outcomeName(outcome: TokenOutcome | undefined): PollEvent['lastOutcome'
 }
 
 function pollEvent(state: PollingState, nextPollAt: number, at: number, last: TokenOutcome | undefined): PollEvent {
+  // dg:security:onpoll-no-device-code: the onPoll payload is built field by field and never holds the device_code.
   const event: PollEvent = {
     attempt: state.polls,
     interval: state.interval,
@@ -150,8 +152,8 @@ interface Run {
 async function pollOnce(run: Run): Promise<TokenOutcome> {
   const { signal, allowedTokenTypes } = run.options;
   try {
-    // Our own methods give the same form every time, so it is built once per flow; any other
-    // ClientAuth runs on a fresh copy for every request (it may append a new assertion each time).
+    // Our own methods give the same form every time, so it is built once per flow.
+    // dg:compat:client-auth-every-request: any other ClientAuth runs on a fresh copy for every request (it may append a new assertion each time).
     let form = run.form;
     if (form === undefined) {
       form = await authenticatedForm(run.context, new URLSearchParams(run.params));
@@ -161,6 +163,7 @@ async function pollOnce(run: Run): Promise<TokenOutcome> {
     const { server, client } = run.context;
     return classifyTokenResponse(http, secrets, { allowedTokenTypes, idToken: { server, client, now: run.now() } });
   } catch (error) {
+    // dg:polling:abort-immediate dg:compat:abort-codes: an abort ends the request in flight at once, with OAUTH_TIMEOUT or OAUTH_ABORT.
     if (signal?.aborted) throw abortError(signal.reason);
     return classifyRequestFailure(error);
   }
@@ -169,29 +172,35 @@ async function pollOnce(run: Run): Promise<TokenOutcome> {
 async function drive(run: Run, state: PollingState, key?: DeviceAuthorizationResponse): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
   const { options, now } = run;
   const sleep = options.sleep ?? timerSleep;
+  // dg:polling:single-flight: a second flow for the same device_code is refused while one runs.
   const started = now(); // read before the flow is registered: a clock that throws leaves nothing behind
   if (active.has(state.device_code)) {
     throw new ClientError('this device_code is already being polled', { code: 'OAUTH_INVALID_STATE' });
   }
   active.add(state.device_code);
+  // dg:polling:first-poll-waits dg:polling:resume-no-early dg:polling:repoll-resumes: the machine starts with a sleep, never a request: the first poll waits one interval, and a resumed one never comes early.
   let current: PollingStep = step(state, { type: 'start', now: started });
   try {
     let last: TokenOutcome | undefined;
     let announced: number | undefined; // the nextPollAt last reported to onPoll
     for (;;) {
+      // dg:polling:state-json: the onState hook hands the caller the JSON state after every step.
       options.onState?.(current.state);
       const { command } = current;
       if (command.type === 'done') return tokenResult(command.token, command.claims, command.receivedAt, now);
+      // rfc8628:3.5:stop-on-other-error rfc8628:3.5:report-error rfc8628:3.5:expired-token-restart rfc8628:3.5:expired-token-wait-user rfc8628:3.1:user-initiated dg:polling:terminal-classes dg:compat:local-expiry-error: "the client SHOULD only commence a device authorization request when prompted by the user and not automatically"; the flow ends and its error goes to the caller as it is: only the caller starts a new device authorization.
       if (command.type === 'fail') throw explained(command.error, last);
       if (command.type === 'sleep') {
         const at = now();
         // A re-sleep (timer fired early, or a long wait split) is the same wait: report it once.
         if (options.onPoll !== undefined && announced !== command.until) options.onPoll(pollEvent(current.state, command.until, at, last));
         announced = command.until;
-        // A wait longer than setTimeout allows is cut short: the machine then sleeps again.
+        // rfc8628:3.5:wait-interval rfc8628:3.2:interval-minimum rfc8628:3.5:slow-down rfc8628:3.5:timeout-backoff rfc8628:3.5:exponential-backoff dg:polling:transient-backoff dg:polling:fractional-interval dg:polling:long-sleep-split dg:polling:abort-immediate: "Before each new request, the client MUST wait at least the number of seconds specified by the "interval" parameter"; the machine's wait is slept to the millisecond, a wait longer than setTimeout allows is cut short (the machine then sleeps again), and an abort ends it at once.
         await abortableSleep(sleep, Math.min(Math.max(0, command.until - at), MAX_TIMER_MS), options.signal);
         current = step(current.state, { type: 'timer', now: now() });
       } else {
+        // rfc8628:3.5:pending-repeat dg:polling:single-flight: "The client SHOULD repeat the access token request to the token endpoint (a process known as polling)."; one request at a time: the next is sent only after this one settled.
+        // dg:polling:interval-from-response: now is read once the answer has arrived, so the next wait counts from the response.
         // dg:polling:single-flight: never a second request while one given up on is still running.
         last = (await previousSettled(run, current.state)) ? await pollOnce(run) : { kind: 'transient', error: new ClientError('the previous request was still in flight at the deadline', { code: 'OAUTH_TIMEOUT' }) };
         current = step(current.state, { type: 'response', now: now(), outcome: last });
@@ -199,8 +208,8 @@ async function drive(run: Run, state: PollingState, key?: DeviceAuthorizationRes
     }
   } finally {
     active.delete(state.device_code);
-    // A flow cut short (an abort, a hook that threw) is remembered for the next call on the same
-    // response; an ended one is forgotten, so that a new call starts afresh.
+    // A flow cut short (an abort, a hook that threw) is remembered for the next call on the same response.
+    // dg:polling:repoll-resumes: an ended flow is forgotten, so that a new call starts afresh.
     if (key !== undefined) {
       const { phase } = current.state;
       if (phase === 'waiting' || phase === 'requesting') progress.set(key, current.state);
@@ -211,6 +220,7 @@ async function drive(run: Run, state: PollingState, key?: DeviceAuthorizationRes
 
 function prepare(config: Configuration, parameters: RequestParameters | undefined, options: DeviceAuthorizationGrantPollOptions | undefined, deviceCode: string): Run {
   const opts = options ?? {};
+  // dg:compat:dpop-unsupported: DPoP throws OAUTH_UNSUPPORTED_OPERATION before any request, until it lands.
   if (opts.DPoP !== undefined) {
     throw new ClientError('DPoP is not supported yet', { code: 'OAUTH_UNSUPPORTED_OPERATION' });
   }
@@ -252,7 +262,9 @@ function prepare(config: Configuration, parameters: RequestParameters | undefine
  * Polls the token endpoint until the user finishes the device flow, with openid-client v6's
  * signature and results (RFC 8628 §3.4, §3.5).
  *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.4
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ * @see https://github.com/panva/openid-client/blob/main/docs/functions/pollDeviceAuthorizationGrant.md
  */
 export async function pollDeviceAuthorizationGrant(
   config: Configuration,
@@ -264,10 +276,13 @@ export async function pollDeviceAuthorizationGrant(
   if (response === null || typeof response !== 'object' || typeof response.device_code !== 'string' || response.device_code === '') {
     throw argumentError('"deviceAuthorizationResponse.device_code" must be a non-empty string', 'ERR_INVALID_ARG_TYPE');
   }
+  // dg:compat:poll-signature: openid-client's (config, response, parameters, options); the parameters go on every token request.
   const run = prepare(config, parameters, options, response.device_code);
-  // RFC 8628 §3.2: expires_in counts from the response's arrival, recorded by initiateDeviceAuthorization.
   // initialState refuses a missing, zero or non-finite expires_in or interval.
+  // dg:polling:deadline-from-arrival rfc8628:3.3:stop-at-expiry: "until the user completes the interaction, the code expires, or another error occurs"; expires_in counts from the response's arrival, recorded by initiateDeviceAuthorization.
   const receivedAt = deviceAuthorizationReceivedAt(response) ?? run.now();
+  // A second call for the same response carries on where the first stopped (an abort, say).
+  // dg:polling:repoll-resumes rfc8628:3.2:interval-default rfc8628:3.2:interval-minimum rfc8628:3.5:slow-down: "the interval MUST be increased by 5 seconds for this and all subsequent requests"; the interval stays raised by every slow_down and no poll comes early, and a new flow starts from the response's interval (5 s without one).
   // A second call for the same response carries on where the first stopped (an abort, say): the
   // interval stays raised by every slow_down (RFC 8628 §3.5), and no poll comes early.
   const saved = progress.get(response);
@@ -291,6 +306,7 @@ export async function pollDeviceAuthorizationGrant(
  * polls early: a state saved with a request in flight waits a full interval from that request,
  * and the token that request may have produced is lost.
  *
+ * @see spec/design.md ("The polling machine": the state is plain JSON and can be resumed)
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
  */
 export async function resumeDeviceAuthorizationGrant(
@@ -299,6 +315,7 @@ export async function resumeDeviceAuthorizationGrant(
   parameters?: RequestParameters,
   options?: DeviceAuthorizationGrantPollOptions,
 ): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
+  // dg:polling:state-json dg:polling:resume-no-early: a state saved through onState resumes here, in this process or another.
   const parsed = parsePollingState(savedState);
   const run = prepare(config, parameters, options, parsed.device_code);
   // dg:polling:interval-floor dg:polling:expires-in-cap: a saved state obeys today's bounds.

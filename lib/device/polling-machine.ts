@@ -28,7 +28,7 @@ import type { IDToken } from '../oidc/id-token.ts';
 /**
  * RFC 8628 §3.2: the interval when the server sends none, in seconds.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.2 (interval: 5 when absent)
  */
 export const DEFAULT_INTERVAL = 5;
 /**
@@ -55,7 +55,7 @@ export const MAX_EXPIRES_IN = 86_400;
 /**
  * Default cap in seconds on the transient backoff, before the 2·interval floor.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ * @see spec/design.md ("Polling semantics": the transient backoff and its cap)
  */
 export const DEFAULT_BACKOFF_CAP = 60;
 
@@ -63,7 +63,7 @@ export const DEFAULT_BACKOFF_CAP = 60;
  * The machine's state: plain JSON. Times are ms since the epoch, intervals are seconds.
  * Contains the device_code (a secret, RFC 8628 §5.2): store it as you would a token.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ * @see spec/design.md ("The polling machine")
  */
 export interface PollingState {
   /** Format version. */
@@ -92,6 +92,7 @@ export interface PollingState {
  * when there was one, and when it arrived), or one of the RFC 8628 §3.5 reasons to go on or to
  * stop. The classifier (token-outcome.ts) speaks this vocabulary; the machine owns it.
  *
+ * @see spec/design.md ("Classifying a token endpoint answer")
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
  */
 export type TokenOutcome =
@@ -109,7 +110,7 @@ export type TokenOutcome =
  * - `response`: the outcome of the request in flight;
  * - `retry_now`: resend the request in flight at once, e.g. with a new DPoP nonce; not a poll.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ * @see spec/design.md ("The polling machine")
  */
 export type PollingInput =
   | { readonly type: 'start'; readonly now: number }
@@ -120,7 +121,7 @@ export type PollingInput =
 /**
  * An effect for the driver to perform.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ * @see spec/design.md ("The polling machine")
  */
 export type PollingCommand =
   | { readonly type: 'sleep'; readonly until: number }
@@ -138,7 +139,7 @@ export type PollingCommand =
 /**
  * The result of one {@link step}.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ * @see spec/design.md ("The polling machine")
  */
 export interface PollingStep {
   readonly state: PollingState;
@@ -148,7 +149,7 @@ export interface PollingStep {
 /**
  * What a new flow starts from.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.2 (expires_in and interval)
  */
 export interface InitialStateOptions {
   device_code: string;
@@ -168,7 +169,8 @@ export interface InitialStateOptions {
  * A new state. dg:polling: the first poll also waits one interval, counted from the arrival
  * of the device authorization response, and the deadline counts from that arrival too.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.2
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.2 (expires_in and interval)
+ * @see spec/design.md ("Polling semantics": the first poll waits, the deadline counts from arrival)
  */
 export function initialState(options: InitialStateOptions): PollingState {
   const positive = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value) && value > 0;
@@ -185,6 +187,10 @@ export function initialState(options: InitialStateOptions): PollingState {
   if (!Number.isFinite(options.receivedAt) || (options.backoffCap !== undefined && !(options.backoffCap >= 0 && Number.isFinite(options.backoffCap)))) {
     throw argumentError('"receivedAt" must be a time and "backoffCap" a non-negative number', 'ERR_INVALID_ARG_VALUE');
   }
+  // rfc8628:3.2:interval-default: "If no value is provided, clients MUST use 5 as the default."
+  // Clamped so that absurd server values still leave finite, JSON-safe times.
+  // dg:polling:deadline-from-arrival rfc8628:3.3:stop-at-expiry: "until the user completes the interaction, the code expires, or another error occurs"; the deadline is expires_in after the device authorization response arrived.
+  // dg:polling:first-poll-waits dg:polling:state-json: the first poll waits one interval from the response's arrival, and the state is plain JSON with a version tag.
   // dg:polling:interval-floor: never below the floor, whatever the server sent (0 included).
   const floored = Math.max(interval ?? DEFAULT_INTERVAL, floor); // RFC 8628 §3.2: default 5 s
   // dg:polling:expires-in-cap: at most MAX_EXPIRES_IN; clamped so times stay finite and JSON-safe.
@@ -205,13 +211,15 @@ export function initialState(options: InitialStateOptions): PollingState {
 /**
  * The typed local expiry error: `OAUTH_TIMEOUT` with `error: 'expired_token'`.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5 (expired_token)
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.3 (polling ends when the code expires)
+ * @see spec/design.md ("Polling semantics": the deadline)
  */
 export function expiredError(cause?: Error): ClientError {
   const error = new ClientError('the device_code expired before the authorization completed', {
     code: 'OAUTH_TIMEOUT',
     cause,
   });
+  // dg:compat:local-expiry-error: reaching the deadline is OAUTH_TIMEOUT with error 'expired_token'.
   error.error = 'expired_token';
   return error;
 }
@@ -229,6 +237,7 @@ function next(
   polls: number,
   sentAt?: number,
 ): PollingState {
+  // dg:polling:state-json: every field is plain JSON, so the state survives JSON.stringify and JSON.parse.
   const result: PollingState = {
     v: 1,
     phase,
@@ -244,8 +253,8 @@ function next(
 }
 
 function sleepUntil(state: PollingState, wakeAt: number, interval = state.interval, failures = state.failures): PollingStep {
-  // Every sleep is clamped at the deadline; waking there ends the flow. The stored wakeAt is
-  // clamped too, so that a huge interval or Retry-After never makes the state non-finite.
+  // The stored wakeAt is clamped too, so that a huge interval or Retry-After never makes the state non-finite.
+  // dg:polling:sleep-clamp: every sleep is clamped at the deadline; waking there ends the flow.
   const until = Math.min(wakeAt, state.deadline);
   return { state: next(state, 'waiting', until, interval, failures, state.polls), command: { type: 'sleep', until } };
 }
@@ -260,29 +269,31 @@ function fail(state: PollingState, error: Error): PollingStep {
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
  */
 export function transientWait(interval: number, failures: number, backoffCap: number): number {
+  // dg:polling:transient-backoff rfc8628:3.5:exponential-backoff: "The use of an exponential backoff algorithm to achieve this, such as doubling the polling interval on each such connection timeout, is RECOMMENDED."; min(I·2ⁿ, max(cap, 2I)).
   return Math.min(interval * 2 ** failures, Math.max(backoffCap, 2 * interval));
 }
 
 function onResponse(state: PollingState, now: number, outcome: TokenOutcome): PollingStep {
+  // dg:polling:done-carries-result dg:polling:no-request-after-deadline: done carries the token, its claims and its arrival time; a token that arrives after the deadline is still returned.
   if (outcome.kind === 'token') {
     const command = { type: 'done', token: outcome.body, claims: outcome.claims, receivedAt: outcome.receivedAt } as const;
     return { state: next(state, 'done', state.wakeAt, state.interval, state.failures, state.polls), command };
   }
-  // RFC 8628 §3.5: any error other than authorization_pending and slow_down ends polling.
+  // rfc8628:3.5:stop-on-other-error rfc8628:3.5:report-error rfc8628:3.5:expired-token-restart rfc8628:3.5:expired-token-wait-user: "If the client receives an error response with any other error code, it MUST stop polling"; the error goes to the caller as it is, and nothing restarts on its own.
   if (outcome.kind === 'terminal') return fail(state, outcome.error);
-  // A request in flight at the deadline may finish; only a token is worth anything then.
+  // dg:polling:no-request-after-deadline rfc8628:3.3:stop-at-expiry: "until the user completes the interaction, the code expires, or another error occurs"; a request in flight at the deadline may finish, but only a token is worth anything then.
   if (now >= state.deadline) return fail(state, expiredError(outcome.kind === 'transient' ? outcome.error : undefined));
   const retryAfter = outcome.retryAfter ?? 0;
   if (outcome.kind === 'transient') {
-    // RFC 8628 §3.5: on a timeout (and, by our policy, any transient fault) back off before retrying.
+    // rfc8628:3.5:timeout-backoff rfc8628:3.5:exponential-backoff dg:polling:transient-backoff dg:polling:transient-classes dg:polling:retry-after: "On encountering a connection timeout, clients MUST unilaterally reduce their polling frequency before retrying."; by our policy every transient fault backs off, and Retry-After can only lengthen the wait.
     const failures = state.failures + 1;
     const wait = Math.max(transientWait(state.interval, failures, state.backoffCap), retryAfter);
     return sleepUntil(state, now + wait * 1000, state.interval, failures);
   }
-  // RFC 8628 §3.5: slow_down adds 5 s for this and every later request; a larger server interval wins.
+  // rfc8628:3.5:slow-down dg:polling:slow-down-server-interval: "the interval MUST be increased by 5 seconds for this and all subsequent requests"; a larger interval sent with slow_down wins.
   const interval =
     outcome.kind === 'slow_down' ? Math.max(state.interval + SLOW_DOWN_INCREMENT, outcome.interval ?? 0) : state.interval;
-  // The wait counts from this response's arrival (now), and Retry-After can only lengthen it.
+  // rfc8628:3.5:wait-interval rfc8628:3.5:pending-repeat rfc8628:3.2:interval-minimum dg:polling:interval-from-response dg:polling:fractional-interval dg:polling:retry-after dg:polling:backoff-reset: "Before each new request, the client MUST wait at least the number of seconds specified by the "interval" parameter of the device authorization response"; counted from this response's arrival (now), never rounded, lengthened only by Retry-After, and the failure count goes back to zero.
   return sleepUntil(state, now + Math.max(interval, retryAfter) * 1000, interval, 0);
 }
 
@@ -295,12 +306,14 @@ function sendRequest(state: PollingState, now: number, counts: boolean): Polling
  * Advances the machine by one input. Pure: the same state and input give the same result.
  *
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ * @see spec/design.md ("The polling machine")
  */
 export function step(state: PollingState, input: PollingInput): PollingStep {
   if (state.phase === 'done' || state.phase === 'failed') {
     // An ended flow stays as it ended.
     return { state, command: { type: 'fail', error: new ClientError('the polling flow has already ended', { code: 'OAUTH_INVALID_STATE' }) } };
   }
+  // dg:polling:pure-machine: time comes in with every input; the machine reads no clock and sets no timer.
   const { now } = input;
   // dg:polling:finite-clock: a time that is not a finite number would make every wait NaN and poll in a burst.
   if (typeof now !== 'number' || !Number.isFinite(now)) {
@@ -308,16 +321,17 @@ export function step(state: PollingState, input: PollingInput): PollingStep {
   }
   switch (input.type) {
     case 'start':
-      // Resumed while a request was in flight: its answer is lost, so wait a full interval from it.
+      // dg:polling:resume-no-early: resumed while a request was in flight, whose answer is lost: wait a full interval from when it was sent.
       if (state.phase === 'requesting') {
         return sleepUntil(state, Math.max(state.wakeAt, (state.sentAt ?? now) + state.interval * 1000));
       }
       return sleepUntil(state, state.wakeAt);
     case 'timer':
+      // dg:polling:single-flight: a timer while a request is in flight never sends a second one.
       if (state.phase !== 'waiting') break;
-      // RFC 8628 §3.5: no request at or after the deadline.
+      // dg:polling:no-request-after-deadline rfc8628:3.3:stop-at-expiry dg:compat:local-expiry-error: "until the user completes the interaction, the code expires, or another error occurs"; no token request at or after the deadline.
       if (now >= state.deadline) return fail(state, expiredError());
-      // A clock that went backwards (or an early timer): sleep again, never poll early.
+      // dg:polling:clock-backwards rfc8628:3.5:wait-interval: "Before each new request, the client MUST wait at least the number of seconds specified by the "interval" parameter"; a clock that went backwards (or an early timer) sleeps again, never polls early.
       if (now < state.wakeAt) return sleepUntil(state, state.wakeAt);
       return sendRequest(state, now, true);
     case 'response':
@@ -334,7 +348,7 @@ export function step(state: PollingState, input: PollingInput): PollingStep {
 /**
  * Checks that a value is a state this version can resume; returns it typed.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ * @see spec/design.md ("The polling machine": the state is plain JSON and can be resumed)
  */
 export function parsePollingState(value: unknown): PollingState {
   const s = value as Record<string, unknown> | null;
@@ -355,6 +369,7 @@ export function parsePollingState(value: unknown): PollingState {
     (s['backoffCap'] as number) >= 0 &&
     (s['wakeAt'] as number) <= (s['deadline'] as number) &&
     (s['phase'] === 'requesting' ? finite('sentAt') : s['sentAt'] === undefined);
+  // dg:polling:state-json: a saved state is checked before it is resumed; one that could shorten a wait is refused.
   if (!ok) throw new ClientError('saved polling state is not valid or not resumable', { code: 'OAUTH_INVALID_STATE' });
   return s as unknown as PollingState;
 }

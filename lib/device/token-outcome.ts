@@ -22,7 +22,8 @@ import type { TokenOutcome } from './polling-machine.ts';
 /**
  * What {@link classifyTokenResponse} checks a success against.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-7.1 (token types)
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
  */
 export interface ClassifyOptions {
   /** Token types to accept besides bearer and dpop (RFC 6749 §7.1). */
@@ -38,8 +39,9 @@ export interface ClassifyOptions {
 function byErrorCode(error: OAuthErrorBody, http: HttpResponse, retryAfter: number | undefined): TokenOutcome {
   const wait = retryAfter === undefined ? {} : { retryAfter };
   // authorization_pending never gets here: classifyTokenResponse takes it first.
+  // rfc8628:3.5:slow-down: "the authorization request is still pending and polling should continue, but the interval MUST be increased by 5 seconds for this and all subsequent requests."
   if (error.error === 'slow_down') {
-    // dg:polling: a larger server-sent interval is honoured; a malformed one is ignored.
+    // dg:polling:slow-down-server-interval: a larger server-sent interval is honoured; a malformed one is ignored.
     let interval: number | undefined;
     try {
       interval = optionalSeconds(error.raw, 'interval', true);
@@ -48,11 +50,12 @@ function byErrorCode(error: OAuthErrorBody, http: HttpResponse, retryAfter: numb
     }
     return { kind: 'slow_down', ...wait, ...(interval === undefined ? {} : { interval }) };
   }
-  // RFC 8628 §3.5: any other error code ends polling.
+  // rfc8628:3.5:stop-on-other-error rfc8628:3.5:report-error rfc8707:2:invalid-target: "If the client receives an error response with any other error code, it MUST stop polling and SHOULD react accordingly"; the error keeps the server's error, error_description and error_uri.
   return { kind: 'terminal', error: new ResponseBodyError(error, http.response) };
 }
 
 function isTransientStatus(status: number): boolean {
+  // dg:polling:transient-classes: 408, 429 and any 5xx are transient.
   return status === 408 || status === 429 || status >= 500;
 }
 
@@ -74,32 +77,41 @@ function jsonBody(http: HttpResponse): JsonObject | ClientError {
  * their code; everything else that is not a valid token is terminal.
  *
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ * @see spec/design.md ("Classifying a token endpoint answer")
  */
 export function classifyTokenResponse(http: HttpResponse, secrets: readonly string[], options: ClassifyOptions = {}): TokenOutcome {
   const { status } = http.response;
+  // dg:polling:retry-after: a Retry-After on the answer can only lengthen the next wait.
   const retryAfter = parseRetryAfter(http.response.headers.get('retry-after'), http.receivedAt);
   const wait = retryAfter === undefined ? {} : { retryAfter };
+  // dg:tolerance:token-body-json: the body is read as JSON whatever its Content-Type says.
   const body = jsonBody(http);
-  // The common answer, taken before any copying or redaction: RFC 8628 §3.5, keep polling.
-  if (!(body instanceof ClientError) && body['error'] === 'authorization_pending') return { kind: 'pending', ...wait };
+  const json = body instanceof ClientError ? undefined : body;
+  // rfc8628:3.5:pending-repeat dg:polling:transient-classes: "The client SHOULD repeat the access token request to the token endpoint (a process known as polling)."; the common answer, taken before any copying or redaction, whatever the status.
+  if (json?.['error'] === 'authorization_pending') return { kind: 'pending', ...wait };
   // Read once (parsed and redacted), and handed on to errorFromResponse below.
-  const error = body instanceof ClientError ? undefined : readOAuthError(body, secrets);
+  // dg:tolerance:error-in-200 rfc6749:5.2:error-member: "error REQUIRED. A single ASCII [USASCII] error code"; a string error member is that OAuth error, in a 200 too.
+  const error = json === undefined ? undefined : readOAuthError(json, secrets);
   if (error !== undefined) {
     const outcome = byErrorCode(error, http, retryAfter);
     if (outcome.kind !== 'terminal' || (status !== 401 && !isTransientStatus(status))) return outcome;
   }
+  // dg:polling:transient-classes: a transient status without authorization_pending or slow_down is retried after a backoff.
   if (isTransientStatus(status)) {
-    return { kind: 'transient', error: errorFromResponse(http, secrets, error), ...wait };
+    return { kind: 'transient', error: errorFromResponse(http, secrets, error, json), ...wait };
   }
-  if (status !== 200) return { kind: 'terminal', error: errorFromResponse(http, secrets, error) };
-  // A captive portal or a proxy page: not the server's answer, so try again.
+  // dg:polling:terminal-classes: any other status (a 3xx, a 4xx without an OAuth error body) ends polling with a typed error.
+  if (status !== 200) return { kind: 'terminal', error: errorFromResponse(http, secrets, error, json) };
+  // dg:polling:transient-classes dg:polling:terminal-classes rfc6749:5.1:json-object: "The parameters are serialized into a JavaScript Object Notation (JSON) structure by adding each parameter at the highest structure level."; a 200 that is not JSON (a captive portal) is transient, JSON that is not an object is terminal.
   if (body instanceof ClientError) {
     return body.code === 'OAUTH_INVALID_RESPONSE' ? { kind: 'terminal', error: body } : { kind: 'transient', error: body, ...wait };
   }
   try {
+    // dg:polling:terminal-classes dg:tolerance:error-in-200: an error member that is not a string is refused, never read as a success.
     if (body['error'] !== undefined) throw new ClientError('response body "error" property must be a string', { code: 'OAUTH_INVALID_RESPONSE' });
+    // dg:polling:terminal-classes: a 200 that is not a valid token response ends polling with a typed error.
     const token = validateTokenResponse(body, options.allowedTokenTypes);
-    // OIDC Core §3.1.3.7: a bad ID token makes the whole answer terminal, so the flow ends 'failed'.
+    // dg:polling:done-carries-result: the ID token is checked as part of classifying (OIDC Core §3.1.3.7: a bad one is terminal), and the outcome carries the token, its claims and its arrival time.
     const check = options.idToken;
     const claims = check === undefined ? undefined : idTokenClaims(token, check.server, check.client, check.now);
     return { kind: 'token', body: token, receivedAt: http.receivedAt, claims };
@@ -117,6 +129,7 @@ export function classifyTokenResponse(http: HttpResponse, secrets: readonly stri
  */
 export function classifyRequestFailure(error: unknown): TokenOutcome {
   const code = error instanceof ClientError ? error.code : undefined;
+  // rfc8628:3.5:timeout-backoff dg:polling:transient-classes: "On encountering a connection timeout, clients MUST unilaterally reduce their polling frequency before retrying."; network errors, timeouts and oversized bodies are transient.
   if (code === 'OAUTH_NETWORK_ERROR' || code === 'OAUTH_TIMEOUT' || code === 'OAUTH_RESPONSE_TOO_LARGE') {
     return { kind: 'transient', error: error as ClientError };
   }

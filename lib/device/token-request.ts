@@ -22,8 +22,11 @@ export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_c
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.4
  */
 export function deviceAccessTokenParameters(deviceCode: string, parameters?: RequestParameters): URLSearchParams {
+  // rfc8628:3.1:no-repeated-params rfc6749:3.2:no-repeated-params rfc8707:2:resource-optional rfc8707:2.2:token-request: "Request and response parameters MUST NOT be included more than once."; the caller may not set grant_type or device_code, and its resource goes on every poll.
   const params = requestParameters(parameters, ['grant_type', 'device_code']);
-  params.set('grant_type', DEVICE_CODE_GRANT_TYPE); // RFC 8628 §3.4: REQUIRED, this exact value
-  params.set('device_code', deviceCode); // RFC 8628 §3.4: REQUIRED, verbatim from §3.2
+  // rfc8628:3.4:grant-type: "Value MUST be set to "urn:ietf:params:oauth:grant-type:device_code"."
+  params.set('grant_type', DEVICE_CODE_GRANT_TYPE);
+  // rfc8628:3.4:device-code: "The device verification code, "device_code" from the device authorization response, defined in Section 3.2."; sent exactly as received.
+  params.set('device_code', deviceCode);
   return params;
 }

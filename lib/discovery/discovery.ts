@@ -13,12 +13,14 @@ import { ClientError, argumentError } from '../errors.ts';
 import { customFetch, send, type CustomFetch, type HttpResponse } from '../http/http.ts';
 import { isJsonMediaType, parseJsonObject, type JsonObject } from '../http/json.ts';
 import type { ClientMetadata, ServerMetadata } from '../oauth/metadata.ts';
-import { errorFromResponse, tryReadOAuthError } from '../oauth/oauth-error.ts';
+import { errorFromBody } from '../oauth/oauth-error.ts';
+import { profileHint } from '../oauth/profile-hint.ts';
 
 /**
  * Options of {@link discovery}, as openid-client v6 names them, plus `insertThenAppend`.
  *
  * @see https://www.rfc-editor.org/rfc/rfc8414#section-3
+ * @see https://github.com/panva/openid-client/blob/main/docs/interfaces/DiscoveryRequestOptions.md
  */
 export interface DiscoveryRequestOptions {
   /** `'oidc'` (default) appends `/.well-known/openid-configuration`; `'oauth2'` inserts `/.well-known/oauth-authorization-server` (RFC 8414 §3). */
@@ -53,12 +55,15 @@ function issuersOfWellKnown(url: URL): URL[] {
 
 /** RFC 8414 §3: insert the well-known segment between the host and the issuer's path, without its trailing "/". */
 function inserted(issuer: URL, suffix: string): URL {
+  // rfc8414:3.1:trailing-slash: "any terminating "/" MUST be removed before inserting "/.well-known/" and the well-known URI suffix"
   const path = issuer.pathname === '/' ? '' : issuer.pathname.replace(/\/$/, '');
+  // rfc8414:3:well-known-insert: "inserting a well-known URI string into the authorization server's issuer identifier between the host component and the path component, if any."
   return new URL(issuer.origin + WELL_KNOWN + suffix + path);
 }
 
 /** OpenID Connect Discovery 1.0 §4: append the well-known segment to the issuer. */
 function appended(issuer: URL): URL {
+  // dg:compat:discovery-oidc-default: /.well-known/openid-configuration appended to the path, with no doubled slash.
   return new URL(issuer.origin + issuer.pathname.replace(/\/$/, '') + WELL_KNOWN + 'openid-configuration');
 }
 
@@ -66,13 +71,17 @@ function appended(issuer: URL): URL {
  * The metadata URLs to try, in order, and the issuers the answer may name (one, except for an
  * appended OIDC URL given as-is).
  *
- * @see https://www.rfc-editor.org/rfc/rfc8414#section-3
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-3 (the inserted location)
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-5 (the OpenID appended location, and trying both)
+ * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig
  */
 export function discoveryUrls(server: URL, algorithm: 'oidc' | 'oauth2', insertThenAppend: boolean): { urls: URL[]; issuers: URL[] } {
+  // dg:compat:discovery-well-known-as-given: a URL that already holds /.well-known/ is fetched as given, and the issuer check is against the issuer it stands for.
   if (server.pathname.includes(WELL_KNOWN)) return { urls: [server], issuers: issuersOfWellKnown(server) };
+  // rfc8414:3:well-known-insert rfc8414:3:suffix-declared: "An OAuth 2.0 application using this specification MUST specify what well-known URI suffix it will use for this purpose."; 'oauth2' inserts /.well-known/oauth-authorization-server.
   if (algorithm === 'oauth2') return { urls: [inserted(server, 'oauth-authorization-server')], issuers: [server] };
   const hasPath = server.pathname !== '/';
-  // RFC 8414 §5: for openid-configuration, the inserted form first, then the appended one (opt-in).
+  // rfc8414:5:oidc-fallback dg:compat:discovery-oidc-default: "applications should first apply the transformation defined in this specification and attempt to retrieve the authorization server metadata from the resulting location"; opt-in, as openid-client appends by default.
   const urls = insertThenAppend && hasPath ? [inserted(server, 'openid-configuration'), appended(server)] : [appended(server)];
   return { urls, issuers: [server] };
 }
@@ -81,6 +90,7 @@ export function discoveryUrls(server: URL, algorithm: 'oidc' | 'oauth2', insertT
 async function fetchMetadata(url: URL, insecure: boolean, options: DiscoveryRequestOptions): Promise<JsonObject | Error> {
   let http: HttpResponse;
   try {
+    // rfc8414:3.1:get rfc8414:3:https dg:tolerance:accept-json: "An authorization server metadata document MUST be queried using an HTTP "GET" request at the previously specified path."; a GET with no body and Accept: application/json, over https unless the caller opted in.
     http = await send(
       { fetch: options[customFetch], timeout: options.timeout ?? 30, allowInsecureRequests: insecure },
       { method: 'GET', url, headers: { accept: 'application/json' } },
@@ -89,12 +99,13 @@ async function fetchMetadata(url: URL, insecure: boolean, options: DiscoveryRequ
   } catch (error) {
     const code = (error as ClientError).code;
     // A refused redirect (OAUTH_RESPONSE_IS_NOT_CONFORM) is a non-200 status: the next location may still answer.
+    // rfc8414:5:oidc-fallback: "only if the retrieval from that location fails should they fall back"; an abort, a forbidden protocol or an oversized body is thrown instead.
     const retryable = code === 'OAUTH_NETWORK_ERROR' || code === 'OAUTH_TIMEOUT' || code === 'OAUTH_RESPONSE_IS_NOT_CONFORM';
     if (!options.signal?.aborted && retryable) return error as ClientError;
     throw error; // an abort, a forbidden protocol, an oversized body: trying elsewhere would not help
   }
-  // RFC 8414 §3.2: only a 200 with a JSON object is metadata.
-  if (http.response.status !== 200) return errorFromResponse(http, [], tryReadOAuthError(http, []));
+  // rfc8414:3.2:status-200-json: "A successful response MUST use the 200 OK HTTP status code and return a JSON object using the "application/json" content type"
+  if (http.response.status !== 200) return errorFromBody(http, []);
   if (!isJsonMediaType(http.response.headers)) {
     return new ClientError('response content-type must be application/json', { code: 'OAUTH_RESPONSE_IS_NOT_JSON' });
   }
@@ -107,25 +118,29 @@ async function fetchMetadata(url: URL, insecure: boolean, options: DiscoveryRequ
 
 function checkMetadata(metadata: JsonObject, expectedIssuers: URL[]): ServerMetadata {
   const issuer = metadata['issuer'];
+  // rfc8414:2:issuer-required rfc6749:10.14:validate-input dg:security:wrong-types-rejected: "issuer REQUIRED."
   if (typeof issuer !== 'string') {
     throw new ClientError('authorization server metadata "issuer" must be a string', { code: 'OAUTH_INVALID_RESPONSE' });
   }
-  // RFC 8414 §3.3: the issuer must be the one the URL was built from; compared by URL href, as openid-client does.
+  // rfc8414:3.3:issuer-match rfc8414:6.2:issuer-prefix rfc8414:2:issuer-shape rfc8414:4:json-unescape rfc8414:4:no-normalization rfc8414:4:code-point-equality: "The "issuer" value returned MUST be identical to the authorization server's issuer identifier value into which the well-known URI string was inserted to create the URL used to retrieve the metadata."; compared by URL href, as openid-client does: JSON escapes are gone once parsed, and no Unicode normalization is applied.
   const href = URL.canParse(issuer) ? new URL(issuer).href : undefined;
   if (!expectedIssuers.some((expected) => expected.href === href)) {
-    throw new ClientError('"issuer" property does not match the expected value', { code: 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' });
+    // rfc8414:3.3:mismatch-unused: "If these values are not identical, the data contained in the response MUST NOT be used."
+    // dg:profiles:hint: Entra v1 names sts.windows.net, not the URL it serves from.
+    throw new ClientError(`"issuer" property does not match the expected value${profileHint(metadata)}`, { code: 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' });
   }
-  // RFC 8414 §2: token_endpoint is REQUIRED; RFC 8628 §4: device_authorization_endpoint, when present, is a URL.
+  // rfc8414:2:token-endpoint-required rfc8628:4:device-endpoint-optional rfc6749:10.14:validate-input: "This is REQUIRED unless only the implicit grant type is supported."; device_authorization_endpoint, when present, is a URL too.
   for (const name of ['token_endpoint', 'device_authorization_endpoint']) {
     const value = metadata[name];
     if (value === undefined && name === 'device_authorization_endpoint') continue;
     if (typeof value !== 'string' || !URL.canParse(value) || value.includes('#')) {
-      // RFC 6749 §3.2: no fragment in an endpoint URI.
+      // rfc6749:3.2:no-fragment: "The endpoint URI MUST NOT include a fragment component."
       throw new ClientError(`authorization server metadata "${name}" must be an absolute URL without a fragment`, {
         code: 'OAUTH_INVALID_SERVER_METADATA',
       });
     }
   }
+  // rfc8414:3.2:other-members rfc8414:3.2:empty-arrays: "Other claims MAY also be returned."; every member is kept, unknown ones and empty arrays included.
   return metadata as ServerMetadata;
 }
 
@@ -136,6 +151,7 @@ function checkMetadata(metadata: JsonObject, expectedIssuers: URL[]): ServerMeta
  *
  * @see https://www.rfc-editor.org/rfc/rfc8414#section-3
  * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig
+ * @see https://github.com/panva/openid-client/blob/main/docs/functions/discovery.md
  */
 export async function discovery(
   server: URL,
@@ -144,9 +160,10 @@ export async function discovery(
   clientAuth?: ClientAuth,
   options?: DiscoveryRequestOptions,
 ): Promise<Configuration> {
+  // dg:compat:discovery-signature dg:compat:arg-errors: server must be a URL instance, as in openid-client.
   if (!(server instanceof URL)) throw argumentError('"server" must be an instance of URL', 'ERR_INVALID_ARG_TYPE');
-  // RFC 8414 §2: an issuer has no query and no fragment.
   // An empty '?' or '#' is still a component, though URL reports search and hash as ''.
+  // rfc8414:2:issuer-shape: "a URL that uses the "https" scheme and has no query or fragment components"
   if (server.search !== '' || server.hash !== '' || /[?#]/.test(server.href)) {
     throw argumentError('"server" must not have a query or a fragment', 'ERR_INVALID_ARG_VALUE');
   }
@@ -155,19 +172,23 @@ export async function discovery(
     throw argumentError('"server" must not contain credentials', 'ERR_INVALID_ARG_VALUE');
   }
   const opts = options ?? {};
-  // dg:compat:arg-errors: every argument is checked before any request is sent, by the very
-  // setters that will receive it (a throwaway Configuration, so the checks live in one place).
+  // Checked by the very setters that will receive them (a throwaway Configuration, so the checks live in one place).
+  // dg:compat:arg-errors: every argument is checked before any request is sent.
   const probe = new Configuration({ issuer: server.href }, clientId, metadata, clientAuth);
   if (opts.timeout !== undefined) probe.timeout = opts.timeout;
   probe[customFetch] = opts[customFetch];
   if (opts.execute !== undefined && !(Array.isArray(opts.execute) && opts.execute.every((fn) => typeof fn === 'function'))) {
     throw argumentError('"options.execute" must be an array of functions', 'ERR_INVALID_ARG_TYPE');
   }
+  // dg:security:insecure-opt-in rfc8414:3:https: "This path MUST use the "https" scheme."; http only with execute: [allowInsecureRequests].
   const insecure = opts.execute?.includes(allowInsecureRequests) === true;
+  // rfc8414:3:suffix-declared dg:compat:discovery-oidc-default: "An OAuth 2.0 application using this specification MUST specify what well-known URI suffix it will use for this purpose."; options.algorithm states it, 'oidc' by default as in openid-client.
   const { urls, issuers } = discoveryUrls(server, opts.algorithm ?? 'oidc', opts.insertThenAppend === true);
   let found: JsonObject | Error = await fetchMetadata(urls[0]!, insecure, opts);
+  // rfc8414:5:oidc-fallback: "only if the retrieval from that location fails should they fall back"
   if (found instanceof Error && urls[1] !== undefined) found = await fetchMetadata(urls[1], insecure, opts);
   if (found instanceof Error) throw found;
+  // rfc8414:3.3:mismatch-unused dg:compat:discovery-signature: "If these values are not identical, the data contained in the response MUST NOT be used."; a Configuration exists only for a document that passed every check.
   const config = new Configuration(checkMetadata(found, issuers), clientId, metadata, clientAuth);
   if (opts.timeout !== undefined) config.timeout = opts.timeout;
   config[customFetch] = opts[customFetch];

@@ -3,6 +3,7 @@
  * follows redirects, caps the response size, applies the per-request timeout with a timer that
  * is cleared when the request settles, and turns every transport fault into a typed error.
  *
+ * @see https://fetch.spec.whatwg.org/#fetch-method (fetch, with `redirect: 'manual'`)
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1 (TLS for every request)
  * @module
  */
@@ -13,7 +14,8 @@ import { race } from './timers.ts';
 /**
  * Options passed to a {@link CustomFetch}: always a plain object, never a `Request`.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ * @see https://fetch.spec.whatwg.org/#requestinit
+ * @see https://github.com/panva/openid-client/blob/main/docs/interfaces/CustomFetchOptions.md
  */
 export interface CustomFetchOptions {
   /** `'GET'` or `'POST'`. */
@@ -31,21 +33,22 @@ export interface CustomFetchOptions {
 /**
  * The key under which a `Configuration` (or discovery options) holds a {@link CustomFetch}.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ * @see https://github.com/panva/openid-client/blob/main/docs/variables/customFetch.md
  */
 export const customFetch: unique symbol = Symbol('device-grant.customFetch');
 
 /**
  * A fetch replacement, installed as `config[customFetch]` (openid-client v6's shape).
  *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ * @see https://github.com/panva/openid-client/blob/main/docs/type-aliases/CustomFetch.md
+ * @see https://fetch.spec.whatwg.org/#fetch-method
  */
 export type CustomFetch = (url: string, options: CustomFetchOptions) => Promise<Response>;
 
 /**
  * What a request needs from the configuration.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ * @see spec/design.md ("The request path": fetch, timeout and the allowInsecureRequests waiver)
  */
 export interface HttpSettings {
   fetch: CustomFetch | undefined;
@@ -61,7 +64,7 @@ export interface HttpSettings {
 /**
  * One outgoing request.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-9.3 (GET and POST)
  */
 export interface HttpRequest {
   method: 'GET' | 'POST';
@@ -73,7 +76,7 @@ export interface HttpRequest {
 /**
  * A response whose body has been read in full.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ * @see https://fetch.spec.whatwg.org/#response-class
  */
 export interface HttpResponse {
   response: Response;
@@ -85,7 +88,8 @@ export interface HttpResponse {
 /**
  * Response bodies larger than this (1 MiB) are refused.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-8.6 (Content-Length, checked before the body is read)
+ * @see spec/design.md ("Security defaults": bodies are capped in size)
  */
 export const MAX_RESPONSE_BYTES: number = 1024 * 1024;
 
@@ -93,14 +97,18 @@ export const MAX_RESPONSE_BYTES: number = 1024 * 1024;
  * Refuses any scheme but https, and http too unless the caller opted in with
  * `allowInsecureRequests`.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1 (TLS for every request)
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-10.8 (no credentials in the clear)
  */
 export function checkProtocol(url: URL, allowInsecureRequests: boolean): void {
   if (url.protocol === 'https:') return;
+  // rfc8628:3.1:tls rfc6749:10.3:access-token-tls rfc6749:10.8:no-cleartext rfc8414:3:https dg:security:https-only: "All requests from the device MUST use the Transport Layer Security (TLS) protocol"; plain http is refused unless the caller opted in.
   if (url.protocol === 'http:') {
+    // dg:security:insecure-opt-in: allowInsecureRequests is the caller's explicit waiver, for http only.
     if (allowInsecureRequests) return;
     throw new ClientError('only requests to HTTPS are allowed', { code: 'OAUTH_HTTP_REQUEST_FORBIDDEN' });
   }
+  // dg:security:https-only dg:security:insecure-opt-in: any scheme other than http and https stays refused, opt-in or not.
   throw new ClientError('only HTTP and HTTPS requests are allowed', { code: 'OAUTH_REQUEST_PROTOCOL_FORBIDDEN' });
 }
 
@@ -119,6 +127,7 @@ interface InFlight {
 
 /** Fetches and reads the body. Settles on its own schedule; `send` may have given up on it already. */
 async function exchange(fetchImpl: CustomFetch, request: HttpRequest, signal: AbortSignal, inFlight: InFlight): Promise<{ response: Response; text: string }> {
+  // rfc6749:3.2:keep-query dg:security:no-redirects dg:compat:customfetch-shape: "which MUST be retained when adding additional query parameters"; the URL goes out as given, with a plain init object and redirect: 'manual'.
   const response = await fetchImpl(request.url.href, {
     method: request.method,
     headers: request.headers,
@@ -129,7 +138,7 @@ async function exchange(fetchImpl: CustomFetch, request: HttpRequest, signal: Ab
   if (!isResponse(response)) {
     throw new ClientError('fetch did not resolve to a Response', { code: 'OAUTH_INVALID_RESPONSE' });
   }
-  // redirect: 'manual' gives a 3xx (or, in browsers, an opaque redirect with status 0).
+  // rfc8414:3.2:status-200-json dg:security:no-redirects: "A successful response MUST use the 200 OK HTTP status code"; redirect: 'manual' gives a 3xx (or, in browsers, an opaque redirect with status 0), which is refused and never followed.
   if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
     void response.body?.cancel().catch(() => {});
     // dg:security:no-response-in-cause: the Response stays off `cause`.
@@ -143,15 +152,18 @@ async function exchange(fetchImpl: CustomFetch, request: HttpRequest, signal: Ab
  * comes first wins: the answer, the timeout, or the abort, even when a custom fetch ignores its
  * signal. Every transport fault becomes a typed error.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+ * @see https://fetch.spec.whatwg.org/#fetch-method
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-15.4 (a 3xx is refused, never followed)
  */
 export async function send(settings: HttpSettings, request: HttpRequest, signal?: AbortSignal): Promise<HttpResponse> {
+  // rfc8628:3.1:tls rfc6749:10.3:access-token-tls rfc6749:10.8:no-cleartext rfc8414:3:https dg:security:https-only: "Access token credentials MUST only be transmitted using TLS"; checked before fetch is called.
   checkProtocol(request.url, settings.allowInsecureRequests);
   const inFlight: InFlight = {};
-  // Native fetch accepts this shape; the cast only widens `body: undefined` for GET.
+  // dg:compat:customfetch-shape: config[customFetch] replaces fetch; native fetch accepts this shape, and the cast only widens `body: undefined` for GET.
   const fetchImpl: CustomFetch = settings.fetch ?? (fetch as CustomFetch);
   let running: Promise<unknown> | undefined;
   try {
+    // dg:compat:timeout-default: the configuration's timeout (seconds) bounds the whole exchange, ending in OAUTH_TIMEOUT.
     const { response, text } = await race((aborted) => (running = exchange(fetchImpl, request, aborted, inFlight)), settings.timeout * 1000, signal);
     return { response, text, receivedAt: settings.now === undefined ? Date.now() : settings.now() };
   } catch (cause) {
@@ -172,6 +184,7 @@ function tooLarge(): ClientError {
 /** Reads the body as UTF-8, refusing it as soon as it passes the cap; the reader is left in `inFlight`. */
 async function readCapped(response: Response, signal: AbortSignal, inFlight: InFlight): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? '0');
+  // dg:security:body-size-cap: a declared Content-Length over the cap is refused before the body is read.
   if (declared > MAX_RESPONSE_BYTES) {
     void response.body?.cancel().catch(() => {});
     throw tooLarge();
@@ -190,6 +203,7 @@ async function readCapped(response: Response, signal: AbortSignal, inFlight: InF
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
+    // dg:security:body-size-cap: a body that passes the cap while streaming is cancelled.
     if (size > MAX_RESPONSE_BYTES) {
       void reader.cancel().catch(() => {});
       throw tooLarge();

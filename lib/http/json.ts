@@ -12,17 +12,19 @@ import { ClientError } from '../errors.ts';
 /**
  * A parsed JSON object.
  *
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
+ * @see https://www.rfc-editor.org/rfc/rfc8259#section-4
  */
 export type JsonObject = Record<string, unknown>;
 
 /**
  * True when the Content-Type is `application/json` or a `+json` media type.
  *
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
+ * @see https://www.rfc-editor.org/rfc/rfc8259#section-11 (application/json)
+ * @see https://www.rfc-editor.org/rfc/rfc6839#section-3.1 (the +json structured syntax suffix)
  */
 export function isJsonMediaType(headers: Headers): boolean {
   const type = (headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  // rfc8628:3.2:json-200 rfc8414:3.2:status-200-json: "return a JSON object using the "application/json" content type"
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }
 
@@ -37,9 +39,10 @@ export function parseJsonObject(text: string): JsonObject {
   try {
     value = JSON.parse(text);
   } catch {
-    // No cause: V8's SyntaxError message quotes the body, which may echo a secret (dg:security:echoed-secret-redaction).
+    // dg:security:echoed-secret-redaction: no cause, because V8's SyntaxError message quotes the body, which may echo a secret.
     throw new ClientError('failed to parse the response body as JSON', { code: 'OAUTH_PARSE_ERROR' });
   }
+  // rfc8628:3.2:json-200 rfc8414:3.2:status-200-json rfc6749:5.1:json-object rfc6749:5.2:json-body: "The parameters are serialized into a JSON structure by adding each parameter at the highest structure level."
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ClientError('response body must be a top level JSON object', { code: 'OAUTH_INVALID_RESPONSE' });
   }
@@ -48,6 +51,7 @@ export function parseJsonObject(text: string): JsonObject {
     throw new ClientError(`response body nests deeper than ${MAX_DEPTH} levels`, { code: 'OAUTH_INVALID_RESPONSE' });
   }
   // The cheap text test keeps the common path fast; the walk decides.
+  // dg:security:proto-pollution: a __proto__ member at any depth is refused, so no body can reach a prototype.
   if (text.includes('__proto__') && hasProtoKey(value)) {
     throw new ClientError('response body must not contain a "__proto__" member', { code: 'OAUTH_INVALID_RESPONSE' });
   }
@@ -91,6 +95,7 @@ function invalid(name: string, what: string): ClientError {
  */
 export function requireString(body: JsonObject, name: string): string {
   const value = body[name];
+  // rfc8628:3.2:required-members rfc6749:10.14:validate-input dg:security:wrong-types-rejected: "The authorization server and client MUST sanitize (and validate when possible) any value received"; a required member is a non-empty string.
   if (typeof value !== 'string' || value.length === 0) throw invalid(name, 'a non-empty string');
   return value;
 }
@@ -103,6 +108,7 @@ export function requireString(body: JsonObject, name: string): string {
 export function optionalString(body: JsonObject, name: string): string | undefined {
   const value = body[name];
   if (value === undefined) return undefined;
+  // rfc6749:10.14:validate-input dg:security:wrong-types-rejected: "The authorization server and client MUST sanitize (and validate when possible) any value received"; an optional member, when present, is a string.
   if (typeof value !== 'string') throw invalid(name, 'a string');
   return value;
 }
@@ -120,9 +126,11 @@ export function optionalSeconds(body: JsonObject, name: string, positive: boolea
   const value = body[name];
   if (value === undefined) return undefined;
   let seconds: number;
+  // dg:tolerance:numeric-strings: a JSON number, or a string that is wholly digits with an optional fraction; never Number("") or parseFloat("5abc").
   if (typeof value === 'number') seconds = value;
   else if (typeof value === 'string' && STRICT_NUMBER.test(value)) seconds = Number(value);
   else throw invalid(name, 'a number');
+  // rfc6749:10.14:validate-input dg:security:wrong-types-rejected: "The authorization server and client MUST sanitize (and validate when possible) any value received"; out-of-range numbers are refused.
   if (!Number.isFinite(seconds) || seconds < 0 || (positive && seconds === 0)) {
     throw invalid(name, positive ? 'a positive finite number' : 'a non-negative finite number');
   }

@@ -24,6 +24,7 @@ export const MAX_TIMER_MS: number = 2 ** 31 - 1;
  * @see https://dom.spec.whatwg.org/#abortsignal-abort-reason
  */
 export function abortError(reason: unknown): ClientError {
+  // dg:compat:abort-codes: a TimeoutError reason is OAUTH_TIMEOUT; any other reason is OAUTH_ABORT with the reason as cause.
   if (reason instanceof Error && reason.name === 'TimeoutError') {
     return new ClientError('operation timed out', { code: 'OAUTH_TIMEOUT', cause: reason });
   }
@@ -40,13 +41,16 @@ export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 /**
  * The default sleep: a timer that an abort clears at once.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5 (the waits between polls)
+ * @see https://html.spec.whatwg.org/multipage/timers-and-user-prompts.html#timers
+ * @see https://dom.spec.whatwg.org/#interface-AbortSignal
  */
 export function timerSleep(ms: number, signal?: AbortSignal): Promise<void> {
   // Without a signal there is nothing to listen to: one timer, one closure per wait.
   if (signal === undefined) return new Promise((resolve) => setTimeout(resolve, ms));
   if (signal.aborted) return Promise.reject(abortError(signal.reason));
   return new Promise((resolve, reject) => {
+    // dg:polling:abort-immediate: the abort ends the wait at once and clears its timer.
     const onAbort = (): void => {
       clearTimeout(timer);
       reject(abortError(signal.reason));
@@ -63,10 +67,11 @@ export function timerSleep(ms: number, signal?: AbortSignal): Promise<void> {
  * Waits with the caller's sleep; an abort ends the wait at once even when that sleep ignores
  * its signal (dg:polling:abort-immediate).
  *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ * @see https://dom.spec.whatwg.org/#interface-AbortSignal
  */
 export function abortableSleep(sleep: Sleep, ms: number, signal?: AbortSignal): Promise<void> {
   if (signal === undefined || sleep === timerSleep) return sleep(ms, signal);
+  // dg:polling:abort-immediate: a caller's sleep that ignores its signal is raced against the abort.
   return race(() => sleep(ms, signal), Infinity, signal);
 }
 
@@ -76,7 +81,8 @@ export function abortableSleep(sleep: Sleep, ms: number, signal?: AbortSignal): 
  * the signal handed to `work` is aborted, so that a fetch which honours it stops, and one which
  * does not is left behind. `work` may throw synchronously; that is a rejection like any other.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ * @see https://dom.spec.whatwg.org/#interface-AbortSignal
+ * @see https://html.spec.whatwg.org/multipage/timers-and-user-prompts.html#timers
  */
 export function race<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: number, signal?: AbortSignal): Promise<T> {
   if (signal?.aborted) return Promise.reject(abortError(signal.reason));
@@ -91,6 +97,7 @@ export function race<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: nu
       controller.abort(error);
       reject(error);
     };
+    // dg:polling:abort-immediate dg:compat:abort-codes: the caller's abort settles the race at once, with the typed abort error.
     const onAbort = (): void => giveUp(abortError(signal?.reason));
     // Never AbortSignal.timeout(): it cannot be cancelled and keeps memory alive until it fires.
     const timer =

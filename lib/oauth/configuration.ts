@@ -67,7 +67,8 @@ function checkEndpoint(name: string, value: unknown): void {
 /**
  * The configuration of one client at one authorization server, as in openid-client v6.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8414#section-2
+ * @see https://github.com/panva/openid-client/blob/main/docs/classes/Configuration.md
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-2 (the server metadata it holds)
  */
 export class Configuration {
   /**
@@ -77,6 +78,7 @@ export class Configuration {
    * @param clientAuth Defaults to `ClientSecretPost()` when there is a secret, otherwise `None()`.
    */
   constructor(server: ServerMetadata, clientId: string, metadata?: Partial<ClientMetadata> | string, clientAuth?: ClientAuth) {
+    // dg:compat:arg-errors: a bad argument throws a TypeError with ERR_INVALID_ARG_TYPE before anything is sent.
     if (server === null || typeof server !== 'object' || typeof server.issuer !== 'string') {
       throw argumentError('"server.issuer" must be a string', 'ERR_INVALID_ARG_TYPE');
     }
@@ -86,10 +88,13 @@ export class Configuration {
     if (clientAuth !== undefined && typeof clientAuth !== 'function') {
       throw argumentError('"clientAuth" must be a function', 'ERR_INVALID_ARG_TYPE');
     }
+    // dg:compat:configuration-constructor: client metadata is an object, or a string taken as the client_secret.
     for (const name of ENDPOINTS) checkEndpoint(name, server[name]);
     const extra = typeof metadata === 'string' ? { client_secret: metadata } : { ...metadata };
     const client: ClientMetadata = frozenCopy({ ...extra, client_id: clientId });
+    // dg:compat:default-client-auth rfc8628:5.6:public-client: "they should be treated as public clients"; ClientSecretPost when there is a secret (openid-client's default), None otherwise.
     const auth = clientAuth ?? (typeof client.client_secret === 'string' ? ClientSecretPost() : None());
+    // dg:compat:configuration-constructor dg:compat:timeout-default: frozen copies, so that the caller cannot change the configuration through its objects; the timeout defaults to 30 seconds.
     internals.set(this, {
       server: frozenCopy({ ...server }),
       client,
@@ -117,6 +122,7 @@ export class Configuration {
   }
 
   set timeout(value: number) {
+    // dg:compat:timeout-default dg:compat:arg-errors: the timeout is a positive number of seconds.
     if (typeof value !== 'number') throw argumentError('"timeout" must be a number of seconds', 'ERR_INVALID_ARG_TYPE');
     if (!Number.isFinite(value) || value <= 0) {
       throw argumentError('"timeout" must be a positive number of seconds', 'ERR_INVALID_ARG_VALUE');
@@ -129,7 +135,7 @@ export class Configuration {
  * The fetch replacement, or undefined for the global fetch. Declared through interface merging
  * because `isolatedDeclarations` cannot emit computed class members.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8414#section-2
+ * @see https://github.com/panva/openid-client/blob/main/docs/variables/customFetch.md
  */
 export interface Configuration {
   [customFetch]: CustomFetch | undefined;
@@ -140,6 +146,7 @@ Object.defineProperty(Configuration.prototype, customFetch, {
     return own(this).fetch;
   },
   set(this: Configuration, value: CustomFetch | undefined) {
+    // dg:compat:customfetch-shape dg:compat:arg-errors: config[customFetch] is a function, or undefined for the global fetch.
     if (value !== undefined && typeof value !== 'function') {
       throw argumentError('"customFetch" must be a function', 'ERR_INVALID_ARG_TYPE');
     }
@@ -157,16 +164,18 @@ function own(config: Configuration): Internals {
  * Allows plain http for every request of this configuration, as openid-client's escape hatch
  * does. Use it as `execute: [allowInsecureRequests]` in discovery, or call it directly.
  *
+ * @see https://github.com/panva/openid-client/blob/main/docs/functions/allowInsecureRequests.md
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1 (TLS is required: only for tests and closed networks)
  */
 export function allowInsecureRequests(config: Configuration): void {
+  // dg:security:insecure-opt-in: the caller's explicit waiver, for this configuration only.
   own(config).allowInsecureRequests = true;
 }
 
 /**
  * What a request needs: the client, its authentication and the HTTP settings. Internal.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8414#section-2
+ * @see spec/design.md ("The request path")
  */
 export interface RequestContext {
   server: ServerMetadata;
@@ -178,7 +187,7 @@ export interface RequestContext {
 /**
  * Reads a configuration's request context. Internal: not exported from the package.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8414#section-2
+ * @see spec/design.md ("The request path")
  */
 export function requestContext(config: Configuration, now?: () => number): RequestContext {
   const state = own(config);
@@ -190,17 +199,21 @@ export function requestContext(config: Configuration, now?: () => number): Reque
 /**
  * Reads an endpoint from the server metadata as an absolute URL.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-4
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-4 (device_authorization_endpoint)
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-2 (token_endpoint)
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2 (no fragment; the query is kept)
  */
 export function endpoint(server: ServerMetadata, name: 'token_endpoint' | 'device_authorization_endpoint'): URL {
   // The metadata is frozen, so its URLs are parsed once and shared by every flow (never mutated).
   const known = parsedEndpoints.get(server)?.[name];
   if (known !== undefined) return known;
+  // rfc8628:4:device-endpoint-metadata rfc8628:3.4:token-endpoint: "URL of the authorization server's device authorization endpoint"; each request goes to the endpoint its metadata member names.
   const value = server[name];
+  // rfc8628:4:device-endpoint-optional rfc8628:3.4:token-endpoint rfc8414:2:token-endpoint-required: "device_authorization_endpoint OPTIONAL."; without the member, the call fails with OAUTH_MISSING_SERVER_METADATA before any request, and no URL is guessed.
   if (value === undefined) {
     throw new ClientError(`authorization server metadata does not contain "${name}"`, { code: 'OAUTH_MISSING_SERVER_METADATA' });
   }
-  // RFC 6749 §3.2: an endpoint URI has no fragment component (not even an empty one).
+  // rfc6749:3.2:no-fragment rfc6749:3.2:keep-query: "The endpoint URI MUST NOT include a fragment component."; not even an empty one. A query component is kept as it is.
   const url = typeof value === 'string' && URL.canParse(value) && !value.includes('#') ? new URL(value) : undefined;
   if (url === undefined) {
     throw new ClientError(`authorization server metadata "${name}" must be an absolute URL without a fragment`, {

@@ -35,6 +35,7 @@ export function formEncode(value: string): string {
   // Fast path: encodeURIComponent is the same UTF-8 percent-encoding, but leaves !'()* alone and
   // writes space as %20. It throws on lone surrogates, which the octet loop below handles.
   try {
+    // rfc6749:B:form-encoding rfc6749:2.3.1:basic-form-encode rfc8628:3.4:device-code: "names and values MUST be encoded using the UTF-8 character encoding scheme [RFC3629] first"; encodeURIComponent is that percent-encoding, corrected to App. B's '+' and !'()*.
     const encoded = encodeURIComponent(value);
     return NOT_APP_B.test(encoded) ? encoded.replace(NOT_APP_B_ALL, (c) => (c === '%20' ? '+' : '%' + c.charCodeAt(0).toString(16).toUpperCase())) : encoded;
   } catch {
@@ -44,6 +45,7 @@ export function formEncode(value: string): string {
 
 function encodeOctets(value: string): string {
   let out = '';
+  // rfc6749:B:form-encoding: "names and values MUST be encoded using the UTF-8 character encoding scheme [RFC3629] first"; then each octet outside the unreserved set is escaped, space as '+'.
   for (const octet of encoder.encode(value)) {
     if (isUnreserved(octet)) out += String.fromCharCode(octet);
     else if (octet === 0x20) out += '+'; // RFC 6749 App. B: space is "+"
@@ -59,6 +61,7 @@ function encodeOctets(value: string): string {
  */
 export function formBody(params: URLSearchParams): string {
   const pairs: string[] = [];
+  // rfc8628:3.1:post-form rfc6749:B:form-encoding rfc8628:3.4:device-code rfc8707:2:multiple: "per Appendix B of [RFC6749], with a character encoding of UTF-8"; one pair per entry, so a repeated resource stays separate values.
   for (const [name, value] of params) pairs.push(formEncode(name) + '=' + formEncode(value));
   return pairs.join('&');
 }

@@ -9,13 +9,14 @@
 /**
  * Client metadata key: seconds added to the local clock to get the assumed current time, as openid-client's clockSkew (server time minus local time).
  *
- * @see https://www.rfc-editor.org/rfc/rfc8414#section-2
+ * @see https://github.com/panva/openid-client/blob/main/docs/variables/clockSkew.md
  */
 export const clockSkew: unique symbol = Symbol('device-grant.clockSkew');
 /**
  * Client metadata key for the tolerance in seconds when checking ID token times (default 30).
  *
- * @see https://www.rfc-editor.org/rfc/rfc8414#section-2
+ * @see https://github.com/panva/openid-client/blob/main/docs/variables/clockTolerance.md
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation (leeway for clock skew)
  */
 export const clockTolerance: unique symbol = Symbol('device-grant.clockTolerance');
 
@@ -43,7 +44,9 @@ export interface ServerMetadata {
 /**
  * Client metadata. `client_secret` is never returned by `Configuration.clientMetadata()`.
  *
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ * @see https://www.rfc-editor.org/rfc/rfc7591#section-2 (client metadata)
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1 (client_secret)
+ * @see https://github.com/panva/openid-client/blob/main/docs/interfaces/ClientMetadata.md
  */
 export interface ClientMetadata {
   /** The client identifier (RFC 6749 §2.2). */

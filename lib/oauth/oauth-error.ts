@@ -15,6 +15,7 @@ import {
 } from '../errors.ts';
 import type { HttpResponse } from '../http/http.ts';
 import { parseJsonObject, type JsonObject } from '../http/json.ts';
+import { profileHint } from './profile-hint.ts';
 import { KNOWN_ERROR_CODES, redactDeepWith, redactor } from './redact.ts';
 import { parseWWWAuthenticate } from './www-authenticate.ts';
 
@@ -28,8 +29,10 @@ const TOKEN_MEMBERS = ['access_token', 'refresh_token', 'id_token'];
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
 export function readOAuthError(body: JsonObject, sent: readonly string[]): OAuthErrorBody | undefined {
+  // rfc6749:5.2:error-member rfc6749:5.2:json-body: "error REQUIRED. A single ASCII [USASCII] error code"; a body without a string error is not an OAuth error.
   if (typeof body['error'] !== 'string') return undefined;
-  // Tokens that came with an error are secrets too (dg:security:secret-redaction).
+  // dg:security:secret-redaction dg:security:echoed-secret-redaction rfc6749:10.3:access-token-confidential: "Access token credentials (as well as any confidential access token attributes) MUST be kept confidential in transit and storage"; tokens that came with an error are secrets too.
+  // rfc6749:5.2:error-charset dg:security:echoed-secret-redaction: "Values for the "error" parameter MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E."; the client does not rely on it: values are kept as plain data, with echoed secrets redacted.
   const clean = redactor([...sent, ...TOKEN_MEMBERS.map((name) => body[name]).filter((v): v is string => typeof v === 'string')]);
   // dg:security:error-code-verbatim: a known code is never rewritten, so a short secret inside
   // "access_denied" cannot turn a denial into an unknown code; any other value may echo a secret.
@@ -40,30 +43,35 @@ export function readOAuthError(body: JsonObject, sent: readonly string[]): OAuth
   const result: OAuthErrorBody = { error: verbatim ? code : clean(code), raw };
   const description = body['error_description'];
   const uri = body['error_uri'];
+  // rfc6749:5.2:optional-description-uri dg:security:echoed-secret-redaction: "error_description OPTIONAL."; a wrongly typed or absent member stays undefined.
   if (typeof description === 'string') result.error_description = clean(description);
   if (typeof uri === 'string') result.error_uri = clean(uri);
   return result;
 }
 
 /**
- * Parses an RFC 6749 §5.2 error body, whatever the Content-Type; never throws.
+ * The error for a response that is not a success, its body parsed once here, whatever the
+ * Content-Type (dg:tolerance:token-body-json).
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
-export function tryReadOAuthError(http: HttpResponse, secrets: readonly string[]): OAuthErrorBody | undefined {
-  // dg:tolerance:token-body-json: an error body is read whatever its media type says.
+export function errorFromBody(http: HttpResponse, secrets: readonly string[]): Error {
+  let json: JsonObject | undefined;
+  // rfc6749:5.2:json-body rfc8628:3.2:error-response: "The parameters are serialized into a JSON structure by adding each parameter at the highest structure level."; an error body is read whatever its media type says.
   try {
-    return readOAuthError(parseJsonObject(http.text), secrets);
+    json = parseJsonObject(http.text);
   } catch {
-    return undefined;
+    json = undefined; // not JSON: the status alone speaks
   }
+  return errorFromResponse(http, secrets, json === undefined ? undefined : readOAuthError(json, secrets), json);
 }
 
 /**
  * The error for a response that is not a success: a `WWWAuthenticateChallengeError` for a 401
  * with a parseable challenge, a `ResponseBodyError` for an RFC 6749 §5.2 body, and otherwise a
- * `ClientError` for the unexpected status. `body` is the error body as already read (by
- * {@link tryReadOAuthError} or {@link readOAuthError}), so that a body is parsed only once.
+ * `ClientError` for the unexpected status. `body` is the error body as already read by
+ * {@link readOAuthError}, and `json` the parsed body it came from, so that a body is parsed
+ * only once.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
@@ -71,9 +79,11 @@ export function errorFromResponse(
   http: HttpResponse,
   secrets: readonly string[],
   body: OAuthErrorBody | undefined,
+  json?: JsonObject,
 ): Error {
   const { response } = http;
   const header = response.headers.get('www-authenticate');
+  // rfc6749:5.2:invalid-client-401 dg:compat:www-authenticate: "the authorization server MUST respond with an HTTP 401 (Unauthorized) status code and include the "WWW-Authenticate" response header field"; a parseable challenge gives a WWWAuthenticateChallengeError.
   if (response.status === 401 && header !== null) {
     const challenges = parseWWWAuthenticate(redactor(secrets)(header));
     // dg:security:error-code-verbatim: the challenge's known error code as the server sent it.
@@ -81,8 +91,12 @@ export function errorFromResponse(
     if (first !== undefined && KNOWN_ERROR_CODES.has(first) && challenges[0] !== undefined) challenges[0].parameters['error'] = first;
     if (challenges.length > 0) return new WWWAuthenticateChallengeError(challenges, response, body);
   }
+  // rfc6749:5.2:error-member rfc8628:3.2:error-response rfc6749:5.2:invalid-client-401: "the authorization server responds in the same way as the token endpoint specified in Section 5.2 of [RFC6749]."
   if (body !== undefined) return new ResponseBodyError(body, response);
+  // rfc6749:5.2:json-body: "The parameters are included in the entity-body of the HTTP response using the "application/json" media type"; a status without an OAuth error body is a typed non-OAuth error.
+  // dg:profiles:hint: an error body in a known provider's own format names the profile.
+  const hint = json === undefined ? '' : profileHint(json);
   // dg:security:no-response-in-cause: the Response is kept off `cause` (inspection prints causes,
   // and its headers may echo the request body); it stays reachable as a non-enumerable member.
-  return withResponse(new ClientError(`unexpected HTTP response status code ${response.status}`, { code: 'OAUTH_RESPONSE_IS_NOT_CONFORM' }), response);
+  return withResponse(new ClientError(`unexpected HTTP response status code ${response.status}${hint}`, { code: 'OAUTH_RESPONSE_IS_NOT_CONFORM' }), response);
 }

@@ -14,6 +14,8 @@ const encoder = new TextEncoder();
  * Redaction never rewrites them: a short secret inside "access_denied" must not turn a denial
  * into an unknown code.
  *
+    // dg:security:secret-redaction dg:security:echoed-secret-redaction rfc8628:5.2:device-code-secret rfc6749:10.3:access-token-confidential: "Access token credentials (as well as any confidential access token attributes) MUST be kept confidential in transit and storage"; every occurrence of a secret is replaced, raw and encoded.
+    // The URL spelling too (e.g. in an error_uri query): RFC 3986 writes a space as %20, not '+'.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
 // dg:security:error-code-verbatim: these codes are never rewritten by redaction.
@@ -129,7 +131,10 @@ function define(target: Record<string, unknown>, key: string, value: unknown): v
  * returned as it is, so a huge error body costs one regular-expression scan per string.
  *
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-5.2
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-10.3
  */
 export function redactDeep(value: unknown, secrets: readonly string[]): unknown {
+    // Keys are redacted too: a server may echo a secret as a member name.
+    // dg:security:proto-pollution dg:security:echoed-secret-redaction: Object.fromEntries defines properties, so a "__proto__" key can never reach a prototype.
   return redactDeepWith(value, redactor(secrets));
 }

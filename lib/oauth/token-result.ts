@@ -14,7 +14,7 @@ import type { TokenEndpointResponse } from './token-response.ts';
 /**
  * Helpers on a token response, as in openid-client v6. Both are non-enumerable.
  *
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
+ * @see https://github.com/panva/openid-client/blob/main/docs/interfaces/TokenEndpointResponseHelpers.md
  */
 export interface TokenEndpointResponseHelpers {
   /** The ID token claims, or undefined when there is no ID token. */
@@ -31,6 +31,7 @@ export interface TokenEndpointResponseHelpers {
  */
 export function idTokenClaims(body: TokenEndpointResponse, server: ServerMetadata, client: ClientMetadata, now: number): IDToken | undefined {
   if (body.id_token === undefined) return undefined;
+  // oidc:3.1.3.7:clock-tolerance: "(possibly allowing for some small leeway to account for clock skew)"; config[clockSkew] shifts the clock, and config[clockTolerance] (30 s by default) is the leeway.
   return validateIdToken(body.id_token, {
     issuer: server.issuer,
     clientId: client.client_id,
@@ -42,7 +43,8 @@ export function idTokenClaims(body: TokenEndpointResponse, server: ServerMetadat
 /**
  * Attaches openid-client's non-enumerable helpers to a validated token response.
  *
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1 (expires_in)
+ * @see https://github.com/panva/openid-client/blob/main/docs/interfaces/TokenEndpointResponseHelpers.md
  */
 export function tokenResult(
   body: TokenEndpointResponse,
@@ -50,8 +52,10 @@ export function tokenResult(
   receivedAt: number,
   now: () => number,
 ): TokenEndpointResponse & TokenEndpointResponseHelpers {
+  // rfc6749:5.1:expires-in dg:compat:token-result-shape: "The lifetime in seconds of the access token."; counted from the response's arrival, and no lifetime without expires_in.
   const expiresAt = body.expires_in === undefined ? undefined : receivedAt + body.expires_in * 1000;
   const result = { ...body } as TokenEndpointResponse & TokenEndpointResponseHelpers;
+  // dg:compat:token-result-shape: claims() and expiresIn() are non-enumerable, as in openid-client; expiresIn() is whole seconds, 0 once expired.
   Object.defineProperties(result, {
     claims: { value: () => claims, enumerable: false },
     expiresIn: {

@@ -17,11 +17,13 @@ const SEPARATORS = /[\s,]*/y;
  * Parses a `WWW-Authenticate` value into challenges. A bare token starts a new challenge; a
  * `name=value` item is a parameter of the current one. Returns an empty list when nothing parses.
  *
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-11.6.1 (challenge syntax)
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2 (invalid_client with a 401)
  */
 export function parseWWWAuthenticate(header: string): WWWAuthenticateChallenge[] {
   const challenges: WWWAuthenticateChallenge[] = [];
   let position = 0;
+  // rfc6749:5.2:invalid-client-401 dg:compat:www-authenticate: "include the "WWW-Authenticate" response header field matching the authentication scheme used by the client"; a bare token starts a challenge, name=value items are its parameters.
   while (position < header.length) {
     SEPARATORS.lastIndex = position;
     SEPARATORS.exec(header);

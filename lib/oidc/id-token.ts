@@ -13,7 +13,8 @@ import { parseJsonObject, type JsonObject } from '../http/json.ts';
 /**
  * The claims of an ID token.
  *
- * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#IDToken
+ * @see https://github.com/panva/openid-client/blob/main/docs/interfaces/IDToken.md
  */
 export interface IDToken {
   readonly iss: string;
@@ -71,24 +72,27 @@ function requireClaim(claims: JsonObject, name: string, type: 'string' | 'number
  * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
  */
 export function validateIdToken(jwt: string, expected: IDTokenExpectations): IDToken {
+  // oidc:3.1.3.7:tls-instead-of-signature: "the TLS server validation MAY be used to validate the issuer in place of checking the token signature"; the token came straight from the token endpoint, so its payload is read without a signature check.
   const claims = decodePayload(jwt);
+  // oidc:2:required-claims oidc:3.1.3.7:iat-window: iss, sub, exp and iat are there with their types; iat is checked to be a number, with no maximum age.
   requireClaim(claims, 'iss', 'string');
   requireClaim(claims, 'sub', 'string');
   requireClaim(claims, 'exp', 'number');
   requireClaim(claims, 'iat', 'number');
   const aud = claims['aud'];
   const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) && aud.every((a) => typeof a === 'string') ? aud : undefined;
+  // oidc:2:required-claims: aud is a string or a non-empty array of strings.
   if (audiences === undefined || audiences.length === 0) throw invalid('JWT "aud" (claim) missing or of the wrong type');
-  // §3.1.3.7 (2): iss equals the issuer identifier exactly.
+  // oidc:3.1.3.7:iss-match: "The Issuer Identifier for the OpenID Provider (which is typically obtained during Discovery) MUST exactly match the value of the iss (issuer) Claim."
   if (claims['iss'] !== expected.issuer) throw mismatch('iss');
-  // §3.1.3.7 (3): aud contains the client_id.
+  // oidc:3.1.3.7:aud-contains-client: "The Client MUST validate that the aud (audience) Claim contains its client_id value registered at the Issuer identified by the iss (issuer) Claim as an audience."
   if (!audiences.includes(expected.clientId)) throw mismatch('aud');
-  // §3.1.3.7 (4), (5): with several audiences azp is required and must name us. With one audience
-  // azp is ignored, as openid-client does (spec/oidc.md: oidc:3.1.3.7:azp-equals-client deviates).
+  // With one audience azp is ignored, as openid-client does (spec/oidc.md: oidc:3.1.3.7:azp-equals-client deviates).
+  // oidc:3.1.3.7:azp-multi-aud: "If the ID Token contains multiple audiences, the Client SHOULD verify that an azp Claim is present."; enforced: with several audiences azp is required and must name us.
   const azp = claims['azp'];
   if (audiences.length > 1 && azp === undefined) throw invalid('JWT "azp" (claim) missing');
   if (audiences.length > 1 && azp !== expected.clientId) throw mismatch('azp');
-  // §3.1.3.7 (9): the current time is before exp, within the tolerance.
+  // oidc:3.1.3.7:exp oidc:3.1.3.7:clock-tolerance: "The current time MUST be before the time represented by the exp Claim (possibly allowing for some small leeway to account for clock skew)."
   if ((claims['exp'] as number) <= expected.now - expected.tolerance) {
     throw new ClientError('JWT "exp" (expiration time) claim timestamp check failed', { code: 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED' });
   }

@@ -46,15 +46,18 @@ function isInteger(value: unknown, min: number, max: number): value is number {
  * in front and the terminator behind, ending on a byte boundary.
  */
 function dataCodewords(bytes: Uint8Array, version: number, capacity: number): Uint8Array {
+  // dg:qr:byte-mode: an 8-bit count for versions 1–9, 16-bit for 10–40.
   const count = byteCountBits(version) === 8 ? [bytes.length] : [bytes.length >>> 8, bytes.length & 0xff];
   const payload = [...count, ...bytes];
   const out = new Uint8Array(capacity);
+  // dg:qr:byte-mode: mode indicator 0100, then the count and the bytes, shifted by one nibble.
   let previous = 0b0100;
   payload.forEach((byte, i) => {
     out[i] = (previous << 4) | (byte >>> 4);
     previous = byte & 0x0f;
   });
   out[payload.length] = previous << 4;
+  // dg:qr:byte-mode: after the terminator, the pad codewords 0xEC and 0x11 alternately.
   for (let i = payload.length + 1, pad = 0xec; i < capacity; i++, pad ^= 0xec ^ 0x11) out[i] = pad;
   return out;
 }
@@ -76,10 +79,12 @@ function finalSequence(data: Uint8Array, version: number, ecl: QrEcl): Uint8Arra
     const block = data.subarray(k, k + length);
     k += length;
     dataBlocks.push(block);
+    // dg:qr:error-correction: each Table 9 block gets its Reed–Solomon codewords.
     ecBlocks.push(rsRemainder(block, ecPerBlock));
   }
   const out = new Uint8Array(total);
   let i = 0;
+  // dg:qr:error-correction: data then error correction codewords, interleaved column by column.
   for (let column = 0; column <= shortData; column++) {
     for (const block of dataBlocks) if (column < block.length) out[i++] = block[column]!;
   }
@@ -116,10 +121,12 @@ function toModules(grid: Grid): boolean[][] {
  *   not a string or an option outside its domain.
  */
 export function encodeQr(text: string, options?: QrEncodeOptions): QrCode {
+  // dg:qr:options: a non-string text or a bad option is a TypeError whose code is ERR_INVALID_ARG_VALUE.
   if (typeof text !== 'string') throw invalidArg('text must be a string');
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     throw invalidArg('options must be an object');
   }
+  // dg:qr:options: level M by default.
   const { ecl = 'M', mask, minVersion = 1 } = options ?? {};
   if (!QR_ECLS.includes(ecl)) throw invalidArg("options.ecl must be 'L', 'M', 'Q' or 'H'");
   if (mask !== undefined && !isInteger(mask, 0, 7)) throw invalidArg('options.mask must be an integer from 0 to 7');
@@ -127,6 +134,7 @@ export function encodeQr(text: string, options?: QrEncodeOptions): QrCode {
 
   const bytes = new TextEncoder().encode(text);
   let version = minVersion;
+  // dg:qr:capacity: the smallest version from minVersion that holds the data; past 40, ERR_QR_DATA_TOO_LONG with none of the data in its message.
   while (bytes.length > byteCapacity(version, ecl)) {
     if (version === 40) {
       throw Object.assign(new RangeError('data too long for a version 40 QR Code at this error correction level'), {
@@ -137,11 +145,15 @@ export function encodeQr(text: string, options?: QrEncodeOptions): QrCode {
   }
 
   const grid = functionGrid(version);
+  // dg:qr:byte-mode dg:qr:known-answer: the UTF-8 bytes as one byte mode segment, without an ECI header.
   const data = dataCodewords(bytes, version, blockLayout(version, ecl).data);
+  // dg:qr:error-correction: the final sequence, interleaved, goes into the matrix.
   placeCodewords(grid, finalSequence(data, version, ecl));
 
+  // dg:qr:mask-patterns: a forced mask is applied as given.
   let chosen: QrMask = mask ?? 0;
   let symbol = applyMask(grid, ecl, chosen);
+  // dg:qr:mask-penalty: otherwise all eight are scored and the lowest wins, the lowest-numbered on a tie.
   if (mask === undefined) {
     let best = gridPenalty(grid.size, grid.size, symbol.dark);
     for (let m = 1; m < 8; m++) {

@@ -8,5 +8,6 @@ export const ERR_QR_DATA_TOO_LONG = 'ERR_QR_DATA_TOO_LONG';
 
 /** A TypeError with `code: 'ERR_INVALID_ARG_VALUE'`; the message names the argument, never its value. */
 export function invalidArg(message: string): TypeError & { code: string } {
+  // dg:qr:options: a TypeError whose code is ERR_INVALID_ARG_VALUE.
   return Object.assign(new TypeError(message), { code: ERR_INVALID_ARG_VALUE });
 }

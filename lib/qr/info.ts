@@ -21,6 +21,7 @@ function bchRemainder(value: number, generator: number): number {
  */
 export function formatInfoBits(ecl: QrEcl, mask: QrMask): number {
   const data = (ECL_FORMAT_BITS[ecl] << 3) | mask;
+  // dg:qr:format-info: BCH(15,5) with generator 0x537, masked with 0x5412.
   return ((data << 10) | bchRemainder(data, 0x537)) ^ 0x5412;
 }
 
@@ -30,5 +31,6 @@ export function formatInfoBits(ecl: QrEcl, mask: QrMask): number {
  * x¹²+x¹¹+x¹⁰+x⁹+x⁸+x⁵+x²+1 (0x1F25); it is not masked.
  */
 export function versionInfoBits(version: number): number {
+  // dg:qr:version-info: BCH(18,6) with generator 0x1F25.
   return (version << 12) | bchRemainder(version, 0x1f25);
 }

@@ -36,10 +36,12 @@ function ring(dr: number, dc: number): number {
 export function functionGrid(version: number): Grid {
   const size = symbolSize(version);
   const grid: Grid = { size, dark: new Uint8Array(size * size), reserved: new Uint8Array(size * size) };
+  // dg:qr:matrix-layout: the timing patterns.
   for (let i = 8; i < size - 8; i++) {
     set(grid, 6, i, i % 2 === 0);
     set(grid, i, 6, i % 2 === 0);
   }
+  // dg:qr:matrix-layout: the three finder patterns with their separators.
   for (const [r0, c0] of [[3, 3], [3, size - 4], [size - 4, 3]] as const) {
     for (let dr = -4; dr <= 4; dr++) {
       for (let dc = -4; dc <= 4; dc++) {
@@ -51,6 +53,7 @@ export function functionGrid(version: number): Grid {
       }
     }
   }
+  // dg:qr:matrix-layout: the alignment patterns.
   const centres = alignmentCentres(version);
   const last = centres.length - 1;
   centres.forEach((r0, i) => {
@@ -62,6 +65,7 @@ export function functionGrid(version: number): Grid {
     });
   });
   drawFormatInfo(grid, 'M', 0); // reserves the area; redrawn once the mask is known
+  // dg:qr:version-info: versions 7–40 carry version information in both blocks.
   if (version >= 7) {
     const bits = versionInfoBits(version);
     for (let i = 0; i < 18; i++) {
@@ -80,6 +84,7 @@ export function functionGrid(version: number): Grid {
  * always-dark module at (4·version + 9, 8). Bit 0 is the least significant.
  */
 export function drawFormatInfo(grid: Grid, ecl: QrEcl, mask: QrMask): void {
+  // dg:qr:format-info: the 15 format bits in both copies.
   const bits = formatInfoBits(ecl, mask);
   const size = grid.size;
   for (let i = 0; i < 15; i++) {
@@ -107,6 +112,7 @@ export function placeCodewords(grid: Grid, codewords: Uint8Array): void {
   const totalBits = codewords.length * 8;
   let bit = 0;
   let upward = true;
+  // dg:qr:matrix-layout: codeword bits in two-module columns from the bottom right, skipping function modules.
   for (let right = size - 1; right >= 1; right -= 2) {
     if (right === 6) right = 5;
     for (let k = 0; k < size; k++) {
@@ -145,6 +151,7 @@ export function applyMask(grid: Grid, ecl: QrEcl, mask: QrMask): Grid {
   for (let i = 0; i < size; i++) {
     for (let j = 0; j < size; j++) {
       const k = i * size + j;
+      // dg:qr:mask-patterns: only non-function modules, where the Table 10 condition holds.
       if (grid.reserved[k] === 0 && condition(i, j)) out.dark[k] = out.dark[k]! ^ 1;
     }
   }

@@ -46,16 +46,17 @@ function linePenalty(length: number, at: (k: number) => number): number {
 /** Penalty of a row-major grid of 0/1 modules (7.8.3.1). Exported for the encoder. */
 export function gridPenalty(rows: number, cols: number, dark: Uint8Array): number {
   let score = 0;
+  // dg:qr:mask-penalty: rules 1 and 3 along every row and every column.
   for (let r = 0; r < rows; r++) score += linePenalty(cols, (k) => dark[r * cols + k]!);
   for (let c = 0; c < cols; c++) score += linePenalty(rows, (k) => dark[k * cols + c]!);
-  // Feature 2: every 2×2 block of one colour, overlapping blocks each counted.
+  // dg:qr:mask-penalty: feature 2, every 2×2 block of one colour, overlapping blocks each counted.
   for (let r = 0; r + 1 < rows; r++) {
     for (let c = 0; c + 1 < cols; c++) {
       const v = dark[r * cols + c];
       if (dark[r * cols + c + 1] === v && dark[(r + 1) * cols + c] === v && dark[(r + 1) * cols + c + 1] === v) score += N2;
     }
   }
-  // Feature 4: N4 for each full 5 % step the dark proportion deviates from 50 %.
+  // dg:qr:mask-penalty: feature 4, N4 for each full 5 % step the dark proportion deviates from 50 %.
   let count = 0;
   for (const v of dark) count += v;
   const total = rows * cols;
@@ -83,6 +84,7 @@ export function gridPenalty(rows: number, cols: number, dark: Uint8Array): numbe
  *   non-empty array of equally long, non-empty arrays.
  */
 export function qrPenalty(modules: QrMatrix): number {
+  // dg:qr:mask-penalty: the scoring function is exported as qrPenalty.
   const rows = Array.isArray(modules) ? modules.length : 0;
   const first: unknown = rows > 0 ? modules[0] : undefined;
   const cols = Array.isArray(first) ? first.length : 0;

@@ -53,6 +53,7 @@ export function rsGenerator(degree: number): Uint8Array {
 export function rsRemainder(data: Uint8Array, degree: number): Uint8Array {
   const g = rsGenerator(degree);
   const r = new Uint8Array(degree);
+  // dg:qr:error-correction: polynomial division by the generator over GF(2⁸) (0x11D).
   for (const byte of data) {
     const factor = byte ^ r[0]!;
     r.copyWithin(0, 1);

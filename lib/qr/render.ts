@@ -29,6 +29,7 @@ export interface QrSvgOptions {
 }
 
 function quietZoneOption(value: unknown): number {
+  // dg:qr:render-text dg:qr:render-svg: a quiet zone of 4 modules by default.
   if (value === undefined) return 4;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 64) {
     throw invalidArg('options.quietZone must be an integer from 0 to 64');
@@ -66,6 +67,7 @@ export function renderQrText(qr: QrCode, options?: QrTextOptions): string {
   const width = qr.size + 2 * q;
   const drawn = (row: number, col: number): boolean => row < width && darkAt(qr, row - q, col - q) !== invert;
   const lines: string[] = [];
+  // dg:qr:render-text: two module rows per line in half blocks, inside the quiet zone; invert draws the light modules.
   for (let row = 0; row < width; row += 2) {
     let line = '';
     for (let col = 0; col < width; col++) {
@@ -93,6 +95,7 @@ export function renderQrSvg(qr: QrCode, options?: QrSvgOptions): string {
   }
   const width = qr.size + 2 * q;
   let d = '';
+  // dg:qr:render-svg: every dark module in one path.
   for (let row = 0; row < qr.size; row++) {
     for (let col = 0; col < qr.size; col++) {
       if (!darkAt(qr, row, col)) continue;

@@ -55,6 +55,7 @@ export function symbolSize(version: number): number {
  */
 export function alignmentCentres(version: number): number[] {
   if (version === 1) return [];
+  // dg:qr:matrix-layout: the Annex E alignment pattern centres.
   const count = Math.floor(version / 7) + 2;
   const last = symbolSize(version) - 7;
   const step = version === 32 ? 26 : Math.ceil((last - 6) / (count - 1) / 2) * 2;
@@ -88,6 +89,7 @@ export interface QrBlockLayout {
 /** Codeword counts of a version at a level (7.5.1, Table 9). */
 export function blockLayout(version: number, ecl: QrEcl): QrBlockLayout {
   const total = Math.floor(encodingModules(version) / 8);
+  // dg:qr:error-correction: the Table 9 block split for the version and level.
   const ecPerBlock = EC_PER_BLOCK[ecl][version - 1]!;
   const blocks = BLOCK_COUNT[ecl][version - 1]!;
   return { total, data: total - ecPerBlock * blocks, ecPerBlock, blocks };
@@ -95,10 +97,12 @@ export function blockLayout(version: number, ecl: QrEcl): QrBlockLayout {
 
 /** Bits of the byte mode character count indicator (7.4.1, Table 3). */
 export function byteCountBits(version: number): number {
+  // dg:qr:byte-mode: the character count is 8 bits in versions 1–9 and 16 bits in 10–40.
   return version < 10 ? 8 : 16;
 }
 
 /** Largest number of bytes that byte mode can hold in a version at a level (7.4.10, Table 7). */
 export function byteCapacity(version: number, ecl: QrEcl): number {
+  // dg:qr:capacity: byte mode capacity is the data bits less the mode indicator and the count.
   return Math.floor((blockLayout(version, ecl).data * 8 - 4 - byteCountBits(version)) / 8);
 }
