@@ -107,6 +107,8 @@ async function previousSettled(run: Run, state: PollingState): Promise<boolean> 
   const previous = run.unsettled.get(state.device_code);
   if (previous === undefined) return true;
   const done = previous.then(() => true);
+  // Most settle at once (a fetch that honours the abort rejects within a turn): no wait for those.
+  if (await Promise.race([done, timerSleep(0).then(() => false)])) return state.deadline > run.now();
   for (let left = state.deadline - run.now(); left > 0; left = state.deadline - run.now()) {
     // Chunks of at most 1 s, with the caller's sleep, so that a fake clock drives this wait too.
     const wait = abortableSleep(run.options.sleep ?? timerSleep, Math.min(left, 1000), run.options.signal);
