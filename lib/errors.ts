@@ -75,6 +75,8 @@ export class ClientError extends Error {
   code: ErrorCode;
   /** The OAuth `error` value, set only for local expiry (`'expired_token'`). */
   declare error?: string;
+  /** The Response of an unexpected status or a redirect; not enumerable and never the `cause`. */
+  declare response?: Response;
 
   constructor(message: string, options: ClientErrorOptions) {
     // dg:security:secret-redaction: Error keeps `cause` non-enumerable, so JSON.stringify of the error never shows what caused it.
@@ -194,5 +196,16 @@ export function argumentError(message: string, code: 'ERR_INVALID_ARG_TYPE' | 'E
   const error = new TypeError(message) as TypeError & { code: string };
   // dg:compat:arg-errors: Node's ERR_INVALID_ARG_TYPE or ERR_INVALID_ARG_VALUE on a TypeError, as openid-client throws them.
   error.code = code;
+  return error;
+}
+
+/**
+ * Attaches `response` to a ClientError as a non-enumerable member, never as its `cause`: inspection
+ * prints causes, and response headers may echo the request body (dg:security:no-response-in-cause).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
+export function withResponse(error: ClientError, response: Response): ClientError {
+  Object.defineProperty(error, 'response', { value: response, enumerable: false });
   return error;
 }

@@ -11,7 +11,7 @@ test('dg:demo:main-job npm run demo builds, then runs the CLI against the demo s
   assert.match(manifest.scripts['demo'] ?? '', /^npm run build\b.*&& node dist\/conformance\/demo\/run\.js$/);
   const stdout = fakeStream();
   const stderr = fakeStream();
-  const code = await runDemo({ stdout, stderr, env: {} }, { interval: 0.1, approveAfterMs: 200 });
+  const code = await runDemo({ stdout, stderr, env: {}, minInterval: 0.01 }, { interval: 0.1, approveAfterMs: 200 });
   assert.equal(code, 0, stderr.text);
   assert.equal(typeof (JSON.parse(stdout.text) as Record<string, unknown>)['access_token'], 'string');
   assert.match(stderr.text, /\[demo\] the user opened http:\/\/127\.0\.0\.1:\d+\/device, typed [A-Z]{4}-[A-Z]{4} and pressed Approve \(HTTP 200\)\n/);
@@ -28,8 +28,9 @@ test('dg:demo:manual npm run demo -- --manual shows the page, the code and a QR 
     decided = true;
     void fetch(page, { method: 'POST', body: new URLSearchParams({ user_code: code, action: 'deny' }) });
   });
-  const code = await runDemo({ stdout, stderr, env: {} }, { manual: true, interval: 0.1 });
+  const code = await runDemo({ stdout, stderr, env: {}, minInterval: 0.01 }, { manual: true, interval: 0.1 });
   assert.equal(code, 3, stderr.text);
   assert.match(stderr.text, /[▀▄█]/);
-  assert.equal(stdout.text, '');
+  // --json: the failure is one JSON object on stdout (dg:cli:json-failure).
+  assert.equal((JSON.parse(stdout.text) as { error: string }).error, 'access_denied');
 });

@@ -64,7 +64,7 @@ test('dg:cli:exit-codes an unreachable server exits 5', async () => {
   await srv.close();
   const result = await run(publicArgs(srv.issuer));
   assert.equal(result.code, 5);
-  assert.match(result.stderr, /\[OAUTH_NETWORK_ERROR\]\n$/);
+  assert.match(result.stderr, /\[OAUTH_NETWORK_ERROR\] \(cause: ECONNREFUSED\)\n$/);
 });
 
 test('dg:cli:timeout dg:cli:exit-codes --timeout bounds each request: a server that never answers exits 5 after at least the timeout', async (t) => {

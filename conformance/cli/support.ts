@@ -82,7 +82,8 @@ export async function run(argv: string[], io: Partial<CliIO> = {}): Promise<RunR
   const stdout = (io.stdout as FakeStream | undefined) ?? fakeStream();
   const stderr = (io.stderr as FakeStream | undefined) ?? fakeStream();
   const started = performance.now();
-  const code = await main(argv, { env: {}, ...io, stdout, stderr });
+  // Loopback servers here use intervals of 0.1 s: below the library's 1 s floor, so lowered for tests.
+  const code = await main(argv, { env: {}, minInterval: 0.01, ...io, stdout, stderr });
   return { code, stdout: stdout.text, stderr: stderr.text, elapsed: performance.now() - started };
 }
 

@@ -14,7 +14,8 @@ async function loginOver(clientEntry: RegisteredClient, auth: JwtAuth, idTokenAl
   const listening = await listen(server);
   try {
     const login = await deviceLoginWithJwt(listening.url, clientEntry.clientId, auth, (userCode) => {
-      setTimeout(() => server.approve(userCode, 'alice'), 250);
+      // After the first poll (the interval is floored at 1 s: dg:polling:interval-floor), so that at least two polls carry assertions.
+      setTimeout(() => server.approve(userCode, 'alice'), 1300);
     });
     return { login, server };
   } finally {

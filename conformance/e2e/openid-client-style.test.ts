@@ -51,7 +51,8 @@ test('dg:compat:poll-signature rfc8628:3.5:pending-repeat openid-client-style pr
   const { outcome, server } = await login({}, (s, code) => {
     assert.match(code.verification_uri, /^http:\/\/127\.0\.0\.1:\d+\/device$/);
     assert.equal(code.verification_uri_complete, `${code.verification_uri}?user_code=${encodeURIComponent(code.user_code)}`);
-    later(250, () => s.approve(code.user_code, 'bob'));
+    // The program cannot lower the 1 s interval floor (dg:polling:interval-floor): approve after the first poll.
+    later(1300, () => s.approve(code.user_code, 'bob'));
   });
   assert.equal(outcome.status, 'authorized');
   assert.ok(outcome.status === 'authorized');
@@ -87,7 +88,8 @@ test('dg:compat:poll-signature rfc8628:3.5:slow-down openid-client-style program
 
 test('dg:compat:poll-signature dg:polling:transient-classes openid-client-style program: a 503 in the middle of polling does not end the login', async () => {
   const { outcome, server } = await login({}, (s, code) => {
-    later(150, () => {
+    // Polls come at the 1 s floor: pending at 1 s, the 503 at 2 s, the token at 4 s (after 2·interval).
+    later(1300, () => {
       s.injectFaults({ kind: 'status', status: 503 });
       later(100, () => s.approve(code.user_code));
     });

@@ -115,7 +115,8 @@ test('dg:compat:arg-errors options that could shorten a wait are refused before 
 
 test('dg:polling:first-poll-waits rfc8628:3.2:interval-default initialState refuses an interval or lifetime that would poll without waiting', () => {
   const base = { device_code: 'dc', expires_in: 600, receivedAt: 0 };
-  for (const extra of [{ interval: 0 }, { interval: -5 }, { interval: Number.NaN }, { expires_in: 0 }, { expires_in: Number.POSITIVE_INFINITY }, { receivedAt: Number.NaN }, { backoffCap: -1 }, { device_code: '' }]) {
+  // interval 0 is floored, not refused (dg:polling:interval-floor); a floor of 0 is refused.
+  for (const extra of [{ minInterval: 0 }, { interval: -5 }, { interval: Number.NaN }, { expires_in: 0 }, { expires_in: Number.POSITIVE_INFINITY }, { receivedAt: Number.NaN }, { backoffCap: -1 }, { device_code: '' }]) {
     assert.throws(() => initialState({ ...base, ...extra }), (e: unknown) => e instanceof TypeError, JSON.stringify(extra));
   }
   assert.equal(initialState(base).wakeAt, 5 * S);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ClientError, type PollingState } from '../../lib/index.js';
 import { T0, initiate, pending, run, script, slowDown, tokenResponse } from '../support/polling-side.js';
-import { neverSettles } from '../support/never-answers.js';
+import { untilAborted } from '../support/never-answers.js';
 
 const S = 1000;
 
@@ -31,7 +31,8 @@ test('dg:polling:resume-no-early dg:polling:state-json resumeDeviceAuthorization
   assert.deepEqual(s.tokenCalls.map((c) => (c.time - T0) / S), [5, 10, 20, 30]);
   assert.equal(resumed.states.at(-1)?.polls, 4);
   // Saved while a request was in flight: the resumed flow waits a full interval from that request.
-  const s2 = script([pending(), neverSettles, tokenResponse()]);
+  // The lost request ends with its process (here: on the abort); one still running would hold the next back (dg:polling:single-flight).
+  const s2 = script([pending(), ({ init }) => untilAborted(init.signal), tokenResponse()]);
   let inFlight: PollingState | undefined;
   const controller2 = new AbortController();
   const lost = run(s2, await initiate(s2), {

@@ -39,7 +39,7 @@ test('dg:compat:poll-signature a bad response argument is a TypeError with ERR_I
     [{ ...deviceBody(), expires_in: 0 }, 'ERR_INVALID_ARG_VALUE'],
     [{ ...deviceBody(), expires_in: '600' }, 'ERR_INVALID_ARG_VALUE'],
     [{ ...deviceBody(), expires_in: Number.POSITIVE_INFINITY }, 'ERR_INVALID_ARG_VALUE'],
-    [{ ...deviceBody(), interval: 0 }, 'ERR_INVALID_ARG_VALUE'],
+    [{ ...deviceBody(), interval: -1 }, 'ERR_INVALID_ARG_VALUE'], // 0 is floored (dg:polling:interval-floor)
     [{ ...deviceBody(), interval: Number.NaN }, 'ERR_INVALID_ARG_VALUE'],
   ];
   for (const [response, code] of bad) {

@@ -12,7 +12,9 @@ test('dg:compat:request-signal a custom fetch never gets an aborted signal, a ti
     assert.equal(init.signal.aborted, false, `request ${index} got an aborted signal`);
     init.signal.addEventListener('abort', () => {}); // never removed, as a careless fetch would do
     served.set(init.signal, (served.get(init.signal) ?? 0) + 1);
-    if (index === 0) return new Promise<Response>(() => {}); // hangs until the request timeout
+    // Hangs until the request timeout aborts it (a fetch that ignored its signal would hold the
+    // next poll back until it settled: dg:polling:single-flight).
+    if (index === 0) return new Promise<Response>((_resolve, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason)));
     return index < 20 ? json({ error: 'authorization_pending' }, 400) : json({ access_token: 'at', token_type: 'Bearer' });
   });
   config.timeout = 0.02; // real time: the first request times out after 20 ms

@@ -13,8 +13,9 @@ test('dg:security:no-redirects fetch is called with redirect: manual, and every 
     const fetch = scriptedFetch(() => new Response(null, { status, headers: { location: 'https://evil.example.test/steal' } }));
     const error = await rejection(initiateDeviceAuthorization(configFor(fetch)));
     assertCode(error, 'OAUTH_RESPONSE_IS_NOT_CONFORM', `device ${status}`);
-    assert.ok(error.cause instanceof Response);
-    assert.equal(error.cause.status, status);
+    // The Response is a non-enumerable member, never the cause (dg:security:no-response-in-cause).
+    assert.ok(error.response instanceof Response);
+    assert.equal(error.response.status, status);
     // The token endpoint: terminal, so one request only, never a retry and never the Location.
     const pollFetch = scriptedFetch(() => new Response('moved', { status, headers: { location: 'https://evil.example.test/steal' } }));
     assertCode(await pollError(configFor(pollFetch), device()), 'OAUTH_RESPONSE_IS_NOT_CONFORM', `token ${status}`);

@@ -180,9 +180,10 @@ test('rfc8628:3.1:no-repeated-params rfc6749:3.2:no-repeated-params a repeated p
   }
   assert.equal(requestsTo(h.server, 'token').length, 0);
 
-  // A caller's client_id never doubles the one the None method sets.
-  await initiateDeviceAuthorization(config, { client_id: 'someone-else' });
-  assert.deepEqual(formOf(fetch.calls[0]?.init.body).getAll('client_id'), [CLIENT_ID]);
+  // A caller's client_id is refused, under every method (dg:security:client-id-reserved).
+  const before = fetch.calls.length;
+  await assert.rejects(initiateDeviceAuthorization(config, { client_id: 'someone-else' }), argError('ERR_INVALID_ARG_VALUE'));
+  assert.equal(fetch.calls.length, before);
 });
 
 test('rfc8628:3.1:no-repeated-params no request of a full flow repeats a parameter, for public, Basic and Post clients on real HTTP', async () => {
@@ -249,7 +250,7 @@ test('rfc8628:3.1:tls requests to anything but https are refused before fetch, u
   };
   await assert.rejects(initiateDeviceAuthorization(configFor('http://as.example.test')), clientError('OAUTH_HTTP_REQUEST_FORBIDDEN'));
   await assert.rejects(initiateDeviceAuthorization(configFor('http://127.0.0.1:1')), clientError('OAUTH_HTTP_REQUEST_FORBIDDEN'));
-  for (const base of ['ftp://as.example.test', 'file:///tmp', 'ws://as.example.test']) {
+  for (const base of ['ftp://as.example.test', 'gopher://as.example.test', 'ws://as.example.test']) {
     await assert.rejects(initiateDeviceAuthorization(configFor(base)), clientError('OAUTH_REQUEST_PROTOCOL_FORBIDDEN'), base);
   }
   // The token request: http refused, and polling ends on it.

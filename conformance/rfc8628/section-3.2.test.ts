@@ -144,8 +144,7 @@ test('dg:tolerance:numeric-strings dg:security:wrong-types-rejected loose numeri
       await rejectsBody(deviceBody({ [name]: value }), 'OAUTH_INVALID_RESPONSE', `${name}: ${JSON.stringify(value)}`);
     }
   }
-  // A numeric zero is no lifetime and no interval either.
-  await rejectsBody(deviceBody({ interval: '0' }), 'OAUTH_INVALID_RESPONSE', 'interval "0"');
+  // An interval of 0 is accepted and floored by the poller (dg:polling:interval-floor); below zero it is refused.
   await rejectsBody(deviceBody({ interval: -5 }), 'OAUTH_INVALID_RESPONSE', 'interval -5');
   await rejectsBody(deviceBody({ interval: true }), 'OAUTH_INVALID_RESPONSE', 'interval true');
 });

@@ -22,7 +22,8 @@ export const DC = 'dc+&%=/ 1';
 
 /** A fresh machine state at T0: interval 5 s, lifetime 600 s. */
 export const fresh = (extra: Partial<Parameters<typeof initialState>[0]> = {}): PollingState =>
-  initialState({ device_code: DC, interval: 5, expires_in: 600, receivedAt: T0, ...extra });
+  // The 1 s floor (dg:polling:interval-floor) is lowered so that fractional intervals can be played.
+  initialState({ device_code: DC, interval: 5, expires_in: 600, receivedAt: T0, minInterval: 0.001, ...extra });
 
 /** The error a transient outcome carries. */
 export const transientError = (): ClientError => new ClientError('network request failed', { code: 'OAUTH_NETWORK_ERROR' });

@@ -134,6 +134,8 @@ export async function runPoll(
   const { resumeFrom, clock, ...rest } = options;
   const sleep = rest.sleep ?? clock?.sleep;
   const all: DeviceAuthorizationGrantPollOptions = {
+    // Scripts use intervals down to 0.05 s: the 1 s floor (dg:polling:interval-floor) is lowered here.
+    minInterval: 0.001,
     ...(clock === undefined ? {} : { now: clock.now }),
     ...rest,
     ...(sleep === undefined

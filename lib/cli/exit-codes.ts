@@ -66,10 +66,10 @@ const UNAVAILABLE = new Set([
   'OAUTH_JWT_TIMESTAMP_CHECK_FAILED',
 ]);
 
-/** The HTTP status behind an error: its own `status`, or that of the Response it was caused by. */
-function statusOf(error: { status?: unknown; cause?: unknown }): number {
+/** The HTTP status behind an error: its own `status`, or that of the Response it carries. */
+function statusOf(error: { status?: unknown; response?: unknown }): number {
   if (typeof error.status === 'number') return error.status;
-  return error.cause instanceof Response ? error.cause.status : 0;
+  return error.response instanceof Response ? error.response.status : 0;
 }
 
 /**
@@ -82,7 +82,7 @@ function statusOf(error: { status?: unknown; cause?: unknown }): number {
 export function exitCodeFor(error: unknown, stage: Stage): FailureExit {
   // dg:cli:exit-codes: 3 denied, 4 expired (the server's or the local deadline), 5 outage, 2 configuration, 6 any other OAuth error, 1 anything else.
   if (typeof error !== 'object' || error === null) return EXIT.unexpected;
-  const fields = error as { code?: unknown; error?: unknown; status?: unknown; cause?: unknown };
+  const fields = error as { code?: unknown; error?: unknown; status?: unknown; response?: unknown };
   if (fields.error === 'access_denied') return EXIT.denied;
   if (fields.error === 'expired_token') return EXIT.expired;
   const code = String(fields.code);

@@ -31,7 +31,8 @@ import { createCountdown, type Countdown } from './countdown.ts';
 import { loadSigningKey } from './key-file.ts';
 import { EXIT, exitCodeFor, type Stage } from './exit-codes.ts';
 import type { CliIO } from './io.ts';
-import { errorLine, instructions, tokenSummary, type QrStyle } from './render.ts';
+import { errorLine, failureFields, instructions, tokenSummary, type QrStyle } from './render.ts';
+import { jsonLine } from './sanitize.ts';
 
 async function clientAuth(options: CliOptions): Promise<ClientAuth> {
   // dg:cli:flags: --auth basic, post or none picks the ClientAuth.
@@ -101,23 +102,21 @@ export async function signIn(options: CliOptions, io: CliIO, signal: AbortSignal
       sleep: countdown.sleep,
       onPoll: countdown.update,
       ...(DPoP && { DPoP }),
+      ...(io.minInterval === undefined ? {} : { minInterval: io.minInterval }),
     });
     countdown.finish();
     io.stderr.write('Approved: signed in.\n');
-    // dg:cli:json-stdout: with --json, stdout is exactly one JSON object; JSON.stringify leaves out the non-enumerable helpers and escapes control characters.
-    io.stdout.write(options.json ? JSON.stringify(token) + '\n' : tokenSummary(token));
+    // dg:cli:json-stdout dg:cli:json-escape: with --json, stdout is exactly one JSON object; JSON.stringify leaves out the non-enumerable helpers, and jsonLine escapes C0, C1, bidi and invisible characters.
+    io.stdout.write(options.json ? jsonLine(token) : tokenSummary(token));
     // dg:cli:exit-codes: signed in is exit code 0.
     return EXIT.ok;
   } catch (error) {
     countdown?.finish();
-    // dg:cli:sigint-130: an abort (Ctrl-C) ends the flow with a short line and exit code 130.
-    if (signal.aborted) {
-      io.stderr.write('Interrupted.\n');
-      return EXIT.interrupted;
-    }
-    // dg:cli:exit-codes: each outcome has its own exit code.
-    const code = exitCodeFor(error, stage);
-    io.stderr.write(errorLine(error, code));
+    // dg:cli:sigint-130 dg:cli:exit-codes: an abort (Ctrl-C) ends the flow with exit code 130; every other outcome has its own exit code.
+    const code = signal.aborted ? EXIT.interrupted : exitCodeFor(error, stage);
+    // dg:cli:json-failure: with --json, a failure is one JSON object on stdout too, for scripts.
+    if (options.json) io.stdout.write(jsonLine({ ...(signal.aborted ? { error: 'interrupted' } : failureFields(error)), exit_code: code }));
+    io.stderr.write(code === EXIT.interrupted ? 'Interrupted.\n' : errorLine(error, code));
     return code;
   }
 }

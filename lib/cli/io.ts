@@ -35,4 +35,6 @@ export interface CliIO {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Replaces the global fetch for every request. */
   fetch?: CustomFetch;
+  /** The poll interval floor in seconds (the library's `minInterval`, default 1): only tests lower it. */
+  minInterval?: number | undefined;
 }

@@ -78,6 +78,10 @@ function checkVerificationUri(name: string, value: string, allowInsecure: boolea
   if (url.protocol === 'http:' && !allowInsecure) {
     throw new ClientError(`"${name}" must use https`, { code: 'OAUTH_INSECURE_VERIFICATION_URI' });
   }
+  // rfc8628:5.3:verification-uri-no-userinfo: https://accounts.example@evil.example/ shows one host and opens another.
+  if (url.username !== '' || url.password !== '' || /^[a-z]+:\/\/[^/?#]*@/i.test(value)) {
+    throw new ClientError(`"${name}" must not contain userinfo`, { code: 'OAUTH_INVALID_VERIFICATION_URI' });
+  }
 }
 
 /**
@@ -107,8 +111,9 @@ function validated(body: JsonObject, allowInsecure: boolean): DeviceAuthorizatio
   if (expiresIn === undefined) {
     throw new ClientError('response body "expires_in" property must be a positive number', { code: 'OAUTH_INVALID_RESPONSE' });
   }
-  const interval = optionalSeconds(body, 'interval', true);
   // dg:security:verification-uri-https dg:security:verification-uri-scheme: both URIs are checked before anything is returned.
+  // dg:polling:interval-floor: an interval of 0 is floored by the poller, not refused.
+  const interval = optionalSeconds(body, 'interval', false);
   checkVerificationUri('verification_uri', verificationUri, allowInsecure);
   if (complete !== undefined) checkVerificationUri('verification_uri_complete', complete, allowInsecure);
   // rfc8628:3.3:user-instructions dg:compat:device-response-shape: "the client displays or otherwise communicates the "user_code" and the "verification_uri" to the end user"; both are returned exactly as sent, with every unknown member.

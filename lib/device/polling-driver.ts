@@ -14,7 +14,7 @@ import { ClientError, argumentError } from '../errors.ts';
 import { MAX_TIMER_MS, abortError, abortableSleep, timerSleep, type Sleep } from '../http/timers.ts';
 import type { DPoPHandle } from '../oauth/dpop-handle.ts';
 import type { RequestParameters } from '../oauth/parameters.ts';
-import { expiredError, initialState, parsePollingState, step, type PollingState, type PollingStep, type TokenOutcome } from './polling-machine.ts';
+import { MIN_INTERVAL, boundState, expiredError, initialState, parsePollingState, step, type PollingState, type PollingStep, type TokenOutcome } from './polling-machine.ts';
 import { postForm, type AuthenticatedForm } from '../oauth/request.ts';
 import { deviceAccessTokenParameters } from './token-request.ts';
 import { classifyRequestFailure, classifyTokenResponse } from './token-outcome.ts';
@@ -57,6 +57,8 @@ export interface DeviceAuthorizationGrantPollOptions {
   sleep?: Sleep;
   /** Cap on the transient backoff, seconds (default 60; never below twice the interval). */
   backoffCap?: number;
+  /** The interval floor, seconds (default 1): lower it only in tests. */
+  minInterval?: number;
   /** Token types to accept besides bearer and dpop (RFC 6749 §7.1). */
   allowedTokenTypes?: readonly string[];
   /** Called before every wait; carries no secret. */
@@ -65,11 +67,57 @@ export interface DeviceAuthorizationGrantPollOptions {
   onState?: (state: PollingState) => void;
 }
 
+function finiteTime(time: unknown): number {
+  if (typeof time !== 'number' || !Number.isFinite(time)) {
+    throw argumentError('"options.now" must return a finite number of ms', 'ERR_INVALID_ARG_VALUE');
+  }
+  return time;
+}
+
+/** dg:cli:network-cause: a local expiry after transient failures carries the last one as its cause. */
+function explained(error: Error, last: TokenOutcome | undefined): Error {
+  const expired = error.cause === undefined && (error as ClientError).error === 'expired_token';
+  return expired && (last?.kind === 'transient' || last?.kind === 'use_dpop_nonce') ? expiredError(last.error) : error;
+}
+
 /** The default clock, shared by every flow. */
 const systemNow = (): number => Date.now();
 
 // dg:polling:single-flight: never two requests in flight for one device_code.
 const active = new Set<string>();
+
+// dg:polling:single-flight: requests given up on (timeout, abort) while a fetch that ignores its
+// signal still runs them, per configuration and device_code; the next request waits for them.
+const unsettledByConfig = new WeakMap<Configuration, Map<string, Promise<void>>>();
+
+function unsettledOf(config: Configuration): Map<string, Promise<void>> {
+  let found = unsettledByConfig.get(config);
+  if (found === undefined) unsettledByConfig.set(config, (found = new Map()));
+  return found;
+}
+
+function track(unsettled: Map<string, Promise<void>>, deviceCode: string, settled: Promise<void>): void {
+  unsettled.set(deviceCode, settled);
+  void settled.then(() => {
+    if (unsettled.get(deviceCode) === settled) unsettled.delete(deviceCode);
+  });
+}
+
+/** Waits for a request given up on to settle; false when the deadline comes first. */
+async function previousSettled(run: Run, state: PollingState): Promise<boolean> {
+  const previous = run.unsettled.get(state.device_code);
+  if (previous === undefined) return true;
+  const done = previous.then(() => true);
+  // Most settle at once (a fetch that honours the abort rejects within a turn): no wait for those.
+  if (await Promise.race([done, timerSleep(0).then(() => false)])) return state.deadline > run.now();
+  for (let left = state.deadline - run.now(); left > 0; left = state.deadline - run.now()) {
+    // Chunks of at most 1 s, with the caller's sleep, so that a fake clock drives this wait too.
+    const wait = abortableSleep(run.options.sleep ?? timerSleep, Math.min(left, 1000), run.options.signal);
+    // Settled in time, but the request may still go only before the deadline.
+    if (await Promise.race([done, wait.then(() => false)])) return state.deadline > run.now();
+  }
+  return false;
+}
 
 // The last state of each response's flow, so that polling it again resumes rather than restarts.
 const progress = new WeakMap<DeviceAuthorizationResponse, PollingState>();
@@ -104,6 +152,8 @@ interface Run {
   verify: IdTokenVerifier | undefined;
   /** The DPoP handle, if any; called only through its interface, so lib/dpop is not imported here. */
   dpop: DPoPHandle | undefined;
+  /** Requests of this configuration given up on while their fetch still runs, by device_code. */
+  unsettled: Map<string, Promise<void>>;
 }
 
 async function pollOnce(run: Run): Promise<TokenOutcome> {
@@ -132,12 +182,13 @@ async function drive(run: Run, state: PollingState, key?: DeviceAuthorizationRes
   const { options, now } = run;
   const sleep = options.sleep ?? timerSleep;
   // dg:polling:single-flight: a second flow for the same device_code is refused while one runs.
+  const started = now(); // read before the flow is registered: a clock that throws leaves nothing behind
   if (active.has(state.device_code)) {
     throw new ClientError('this device_code is already being polled', { code: 'OAUTH_INVALID_STATE' });
   }
   active.add(state.device_code);
   // dg:polling:first-poll-waits dg:polling:resume-no-early dg:polling:repoll-resumes: the machine starts with a sleep, never a request: the first poll waits one interval, and a resumed one never comes early.
-  let current: PollingStep = step(state, { type: 'start', now: now() });
+  let current: PollingStep = step(state, { type: 'start', now: started });
   try {
     let last: TokenOutcome | undefined;
     let announced: number | undefined; // the nextPollAt last reported to onPoll
@@ -146,10 +197,10 @@ async function drive(run: Run, state: PollingState, key?: DeviceAuthorizationRes
       // dg:polling:state-json: the onState hook hands the caller the JSON state after every step.
       options.onState?.(current.state);
       const { command } = current;
-      // dg:profiles:without: every flow, with or without a profile, ends in a token or a typed error.
+      // dg:profiles:without dg:security:fuzz-invariants: every flow, with or without a profile, whatever the server sends, ends in a token or a typed error.
       if (command.type === 'done') return tokenResult(command.token, command.claims, command.receivedAt, now);
       // rfc8628:3.5:stop-on-other-error rfc8628:3.5:report-error rfc8628:3.5:expired-token-restart rfc8628:3.5:expired-token-wait-user rfc8628:3.1:user-initiated dg:polling:terminal-classes dg:compat:local-expiry-error dg:profiles:without dg:dpop:nonce-loop: "the client SHOULD only commence a device authorization request when prompted by the user and not automatically"; the flow ends and its error goes to the caller as it is: only the caller starts a new device authorization.; a flow that expires right after a nonce demand carries that demand as the cause.
-      if (command.type === 'fail') throw last?.kind === 'use_dpop_nonce' ? expiredError(last.error) : command.error;
+      if (command.type === 'fail') throw explained(command.error, last);
       if (command.type === 'sleep') {
         const at = now();
         // A re-sleep (timer fired early, or a long wait split) is the same wait: report it once.
@@ -160,7 +211,8 @@ async function drive(run: Run, state: PollingState, key?: DeviceAuthorizationRes
         current = step(current.state, { type: 'timer', now: now() });
       } else {
         // rfc8628:3.5:pending-repeat dg:polling:single-flight: "The client SHOULD repeat the access token request to the token endpoint (a process known as polling)."; one request at a time: the next is sent only after this one settled.
-        last = await pollOnce(run);
+        // dg:polling:single-flight: never a second request while one given up on is still running.
+        last = (await previousSettled(run, current.state)) ? await pollOnce(run) : { kind: 'transient', error: new ClientError('the previous request was still in flight at the deadline', { code: 'OAUTH_TIMEOUT' }) };
         // rfc9449:8:nonce-retry dg:dpop:nonce-retry-once: the first use_dpop_nonce of a poll is resent at once with the new
         // nonce (retry_now: not a poll, no interval); a second one takes the normal schedule.
         const retry = last.kind === 'use_dpop_nonce' && nonceRetryOf !== current.state.polls;
@@ -198,13 +250,22 @@ function prepare(config: Configuration, parameters: RequestParameters | undefine
   if (cap !== undefined && !(typeof cap === 'number' && Number.isFinite(cap) && cap >= 0)) {
     throw argumentError('"options.backoffCap" must be a non-negative number of seconds', 'ERR_INVALID_ARG_VALUE');
   }
+  const floor = opts.minInterval;
+  if (floor !== undefined && !(typeof floor === 'number' && Number.isFinite(floor) && floor > 0)) {
+    throw argumentError('"options.minInterval" must be a positive number of seconds', 'ERR_INVALID_ARG_VALUE');
+  }
   const types = opts.allowedTokenTypes;
   if (types !== undefined && !(Array.isArray(types) && types.every((t) => typeof t === 'string'))) {
     throw argumentError('"options.allowedTokenTypes" must be an array of strings', 'ERR_INVALID_ARG_TYPE');
   }
-  const now = opts.now ?? systemNow;
+  const clock = opts.now;
+  // dg:polling:finite-clock: a clock that returns no finite number ends the flow with a typed error.
+  const now = clock === undefined ? systemNow : (): number => finiteTime(clock());
   const context = requestContext(config, now);
+  const unsettled = unsettledOf(config);
+  context.http.onUnsettled = (settled) => track(unsettled, deviceCode, settled);
   return {
+    unsettled,
     context,
     url: endpoint(context.server, 'token_endpoint'),
     params: deviceAccessTokenParameters(deviceCode, parameters),
@@ -257,15 +318,21 @@ export async function pollDeviceAuthorizationGrant(
   const receivedAt = deviceAuthorizationReceivedAt(response) ?? run.now();
   // A second call for the same response carries on where the first stopped (an abort, say).
   // dg:polling:repoll-resumes rfc8628:3.2:interval-default rfc8628:3.2:interval-minimum rfc8628:3.5:slow-down: "the interval MUST be increased by 5 seconds for this and all subsequent requests"; the interval stays raised by every slow_down and no poll comes early, and a new flow starts from the response's interval (5 s without one).
+  // A second call for the same response carries on where the first stopped (an abort, say): the
+  // interval stays raised by every slow_down (RFC 8628 §3.5), and no poll comes early.
+  const saved = progress.get(response);
+  const minInterval = run.options.minInterval ?? MIN_INTERVAL;
   const state =
-    progress.get(response) ??
-    initialState({
-      device_code: response.device_code,
-      interval: response.interval,
-      expires_in: response.expires_in,
-      receivedAt,
-      backoffCap: run.options.backoffCap,
-    });
+    saved === undefined
+      ? initialState({
+          device_code: response.device_code,
+          interval: response.interval,
+          expires_in: response.expires_in,
+          receivedAt,
+          backoffCap: run.options.backoffCap,
+          minInterval,
+        })
+      : boundState(saved, minInterval, run.now());
   return drive(run, state, response);
 }
 
@@ -299,7 +366,8 @@ export async function resumeDeviceAuthorizationGrant(
   options?: DeviceAuthorizationGrantPollOptions,
 ): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
   // dg:polling:state-json dg:polling:resume-no-early: a state saved through onState resumes here, in this process or another.
-  const state = parsePollingState(savedState);
-  const run = prepare(config, parameters, options, state.device_code);
-  return drive(run, state);
+  const parsed = parsePollingState(savedState);
+  const run = prepare(config, parameters, options, parsed.device_code);
+  // dg:polling:interval-floor dg:polling:expires-in-cap: a saved state obeys today's bounds.
+  return drive(run, boundState(parsed, run.options.minInterval ?? MIN_INTERVAL, run.now()));
 }

@@ -38,6 +38,21 @@ export const DEFAULT_INTERVAL = 5;
  */
 export const SLOW_DOWN_INCREMENT = 5;
 /**
+ * dg:polling:interval-floor: the shortest interval ever honoured, in seconds, wherever the
+ * interval comes from (the server, a saved state); the poll option `minInterval` lowers it for tests.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ */
+export const MIN_INTERVAL = 1;
+/**
+ * dg:polling:expires-in-cap: the longest lifetime honoured, in seconds (24 hours). Deployed
+ * servers issue codes for 5 to 30 minutes, and RFC 8628 §5.4 wants them short; a larger value
+ * (1e15) would keep a flow polling for ever.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.2
+ */
+export const MAX_EXPIRES_IN = 86_400;
+/**
  * Default cap in seconds on the transient backoff, before the 2·interval floor.
  *
  * @see spec/design.md ("Polling semantics": the transient backoff and its cap)
@@ -149,6 +164,8 @@ export interface InitialStateOptions {
   receivedAt: number;
   /** Seconds; {@link DEFAULT_BACKOFF_CAP} when undefined. */
   backoffCap?: number | undefined;
+  /** The interval floor in seconds; {@link MIN_INTERVAL} when undefined. */
+  minInterval?: number | undefined;
 }
 
 /**
@@ -163,26 +180,31 @@ export function initialState(options: InitialStateOptions): PollingState {
   if (typeof options.device_code !== 'string' || options.device_code === '') {
     throw argumentError('"device_code" must be a non-empty string', 'ERR_INVALID_ARG_TYPE');
   }
-  // A zero, negative or NaN interval would poll without waiting: refused, never defaulted.
-  if (!positive(options.expires_in) || (options.interval !== undefined && !positive(options.interval))) {
+  // A negative or NaN interval is refused; 0 is floored like any other short interval.
+  const interval = options.interval;
+  if (!positive(options.expires_in) || (interval !== undefined && !(positive(interval) || interval === 0))) {
     throw argumentError('"expires_in" and "interval" must be positive numbers of seconds', 'ERR_INVALID_ARG_VALUE');
   }
+  const floor = options.minInterval ?? MIN_INTERVAL;
+  if (!positive(floor)) throw argumentError('"minInterval" must be a positive number of seconds', 'ERR_INVALID_ARG_VALUE');
   if (!Number.isFinite(options.receivedAt) || (options.backoffCap !== undefined && !(options.backoffCap >= 0 && Number.isFinite(options.backoffCap)))) {
     throw argumentError('"receivedAt" must be a time and "backoffCap" a non-negative number', 'ERR_INVALID_ARG_VALUE');
   }
   // rfc8628:3.2:interval-default: "If no value is provided, clients MUST use 5 as the default."
-  const interval = options.interval ?? DEFAULT_INTERVAL;
   // Clamped so that absurd server values still leave finite, JSON-safe times.
   // dg:polling:deadline-from-arrival rfc8628:3.3:stop-at-expiry: "until the user completes the interaction, the code expires, or another error occurs"; the deadline is expires_in after the device authorization response arrived.
-  const deadline = Math.min(options.receivedAt + options.expires_in * 1000, Number.MAX_SAFE_INTEGER);
   // dg:polling:first-poll-waits dg:polling:state-json: the first poll waits one interval from the response's arrival, and the state is plain JSON with a version tag.
+  // dg:polling:interval-floor: never below the floor, whatever the server sent (0 included).
+  const floored = Math.max(interval ?? DEFAULT_INTERVAL, floor); // RFC 8628 §3.2: default 5 s
+  // dg:polling:expires-in-cap: at most MAX_EXPIRES_IN; clamped so times stay finite and JSON-safe.
+  const deadline = Math.min(options.receivedAt + Math.min(options.expires_in, MAX_EXPIRES_IN) * 1000, Number.MAX_SAFE_INTEGER);
   return {
     v: 1,
     phase: 'waiting',
     device_code: options.device_code,
-    interval,
+    interval: floored,
     deadline,
-    wakeAt: Math.min(options.receivedAt + interval * 1000, deadline),
+    wakeAt: Math.min(options.receivedAt + floored * 1000, deadline),
     failures: 0,
     polls: 0,
     backoffCap: options.backoffCap ?? DEFAULT_BACKOFF_CAP,
@@ -289,6 +311,10 @@ export function step(state: PollingState, input: PollingInput): PollingStep {
   }
   // dg:polling:pure-machine: time comes in with every input; the machine reads no clock and sets no timer.
   const { now } = input;
+  // dg:polling:finite-clock: a time that is not a finite number would make every wait NaN and poll in a burst.
+  if (typeof now !== 'number' || !Number.isFinite(now)) {
+    return fail(state, new ClientError('input "now" must be a finite time in ms', { code: 'OAUTH_INVALID_STATE' }));
+  }
   switch (input.type) {
     case 'start':
       // dg:polling:resume-no-early: resumed while a request was in flight, whose answer is lost: wait a full interval from when it was sent.
@@ -342,4 +368,21 @@ export function parsePollingState(value: unknown): PollingState {
   // dg:polling:state-json: a saved state is checked before it is resumed; one that could shorten a wait is refused.
   if (!ok) throw new ClientError('saved polling state is not valid or not resumable', { code: 'OAUTH_INVALID_STATE' });
   return s as unknown as PollingState;
+}
+
+/**
+ * A saved state brought within today's bounds: an interval below the floor is raised to it (the
+ * planned wake-up moves later by the difference), and the deadline is at most
+ * {@link MAX_EXPIRES_IN} from `now`. Pure; the driver applies it to every state it resumes.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ */
+export function boundState(state: PollingState, minInterval: number, now: number): PollingState {
+  // dg:polling:expires-in-cap: a saved deadline far in the future is cut to the cap.
+  const deadline = Math.min(state.deadline, now + MAX_EXPIRES_IN * 1000);
+  // dg:polling:interval-floor: a saved state obeys the same floor as a new one.
+  const raise = Math.max(0, minInterval - state.interval);
+  if (raise === 0 && deadline === state.deadline) return state;
+  const wakeAt = Math.min(state.wakeAt + raise * 1000, deadline);
+  return { ...state, interval: state.interval + raise, deadline, wakeAt };
 }

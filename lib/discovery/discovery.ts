@@ -175,6 +175,10 @@ export async function discovery(
   if (server.search !== '' || server.hash !== '' || /[?#]/.test(server.href)) {
     throw argumentError('"server" must not have a query or a fragment', 'ERR_INVALID_ARG_VALUE');
   }
+  // dg:security:endpoint-userinfo: credentials in the issuer URL would be sent nowhere useful.
+  if (server.username !== '' || server.password !== '') {
+    throw argumentError('"server" must not contain credentials', 'ERR_INVALID_ARG_VALUE');
+  }
   const opts = options ?? {};
   // Checked by the very setters that will receive them (a throwaway Configuration, so the checks live in one place).
   // dg:compat:arg-errors: every argument is checked before any request is sent.

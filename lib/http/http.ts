@@ -8,7 +8,7 @@
  * @module
  */
 
-import { ClientError } from '../errors.ts';
+import { ClientError, withResponse } from '../errors.ts';
 import { race } from './timers.ts';
 
 /**
@@ -72,6 +72,8 @@ export interface HttpSettings {
   allowInsecureRequests: boolean;
   /** The clock that stamps `receivedAt`; `Date.now` unless a caller injects one. */
   now?: () => number;
+  /** Told of a request given up on (timeout, abort) with a promise that settles when its fetch does. */
+  onUnsettled?: (settled: Promise<void>) => void;
 }
 
 /**
@@ -155,10 +157,8 @@ async function exchange(fetchImpl: CustomFetch, request: HttpRequest, signal: Ab
   // rfc8414:3.2:status-200-json dg:security:no-redirects: "A successful response MUST use the 200 OK HTTP status code"; redirect: 'manual' gives a 3xx (or, in browsers, an opaque redirect with status 0), which is refused and never followed.
   if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
     void response.body?.cancel().catch(() => {});
-    throw new ClientError('unexpected HTTP redirect response; redirects are not followed', {
-      code: 'OAUTH_RESPONSE_IS_NOT_CONFORM',
-      cause: response,
-    });
+    // dg:security:no-response-in-cause: the Response stays off `cause`.
+    throw withResponse(new ClientError('unexpected HTTP redirect response; redirects are not followed', { code: 'OAUTH_RESPONSE_IS_NOT_CONFORM' }), response);
   }
   return { response, text: await readCapped(response, signal, inFlight) };
 }
@@ -177,16 +177,21 @@ export async function send(settings: HttpSettings, request: HttpRequest, signal?
   const inFlight: InFlight = {};
   // dg:compat:customfetch-shape: config[customFetch] replaces fetch; native fetch accepts this shape, and the cast only widens `body: undefined` for GET.
   const fetchImpl: CustomFetch = settings.fetch ?? (fetch as CustomFetch);
+  let running: Promise<unknown> | undefined;
   try {
     // dg:compat:timeout-default: the configuration's timeout (seconds) bounds the whole exchange, ending in OAUTH_TIMEOUT.
-    const { response, text } = await race((aborted) => exchange(fetchImpl, request, aborted, inFlight), settings.timeout * 1000, signal);
+    const { response, text } = await race((aborted) => (running = exchange(fetchImpl, request, aborted, inFlight)), settings.timeout * 1000, signal);
     return { response, text, receivedAt: settings.now === undefined ? Date.now() : settings.now() };
   } catch (cause) {
     void inFlight.reader?.cancel().catch(() => {}); // a body that ignores the signal stops here
+    // dg:polling:single-flight: a fetch that ignores its signal may still be running; say when it ends.
+    if (running !== undefined) settings.onUnsettled?.(running.then(noop, noop));
     if (cause instanceof ClientError) throw cause;
     throw new ClientError('network request failed', { code: 'OAUTH_NETWORK_ERROR', cause });
   }
 }
+
+function noop(): void {}
 
 function tooLarge(): ClientError {
   return new ClientError(`response body exceeds ${MAX_RESPONSE_BYTES} bytes`, { code: 'OAUTH_RESPONSE_TOO_LARGE' });

@@ -40,6 +40,30 @@ function frozenCopy<T>(value: T): T {
   return Object.freeze(copy) as T;
 }
 
+const ENDPOINTS = ['token_endpoint', 'device_authorization_endpoint'] as const;
+
+/** Schemes that never name a network endpoint: refused at once rather than at the first request. */
+const NOT_NETWORK = new Set(['javascript:', 'data:', 'file:', 'blob:', 'about:']);
+
+/**
+ * dg:security:endpoint-userinfo: an endpoint with credentials in it (https://u:p@host/token), or
+ * with a javascript:, data:, file:, blob: or about: scheme, is refused when the configuration is
+ * made, not at the first request (fetch would throw on userinfo, and polling would retry it).
+ * Values that are no URL at all are left to {@link endpoint}; other schemes to the request's check.
+ */
+function checkEndpoint(name: string, value: unknown): void {
+  if (typeof value !== 'string' || !URL.canParse(value)) return;
+  const url = new URL(value);
+  // dg:security:endpoint-userinfo: no scheme that is not a network endpoint.
+  if (NOT_NETWORK.has(url.protocol)) {
+    throw new ClientError(`authorization server metadata "${name}" must be an http(s) URL`, { code: 'OAUTH_REQUEST_PROTOCOL_FORBIDDEN' });
+  }
+  // dg:security:endpoint-userinfo: no userinfo.
+  if (url.username !== '' || url.password !== '') {
+    throw new ClientError(`authorization server metadata "${name}" must not contain credentials`, { code: 'OAUTH_INVALID_SERVER_METADATA' });
+  }
+}
+
 /**
  * The configuration of one client at one authorization server, as in openid-client v6.
  *
@@ -83,6 +107,7 @@ export class Configuration {
       throw argumentError('"clientAuth" must be a function', 'ERR_INVALID_ARG_TYPE');
     }
     // dg:compat:configuration-constructor: client metadata is an object, or a string taken as the client_secret.
+    for (const name of ENDPOINTS) checkEndpoint(name, server[name]);
     const extra = typeof metadata === 'string' ? { client_secret: metadata } : { ...metadata };
     const client: ClientMetadata = frozenCopy({ ...extra, client_id: clientId });
     // dg:compat:default-client-auth rfc8628:5.6:public-client: "they should be treated as public clients"; ClientSecretPost when there is a secret (openid-client's default), None otherwise.

@@ -8,6 +8,7 @@
 
 import {
   ClientError,
+  withResponse,
   ResponseBodyError,
   WWWAuthenticateChallengeError,
   type OAuthErrorBody,
@@ -15,7 +16,7 @@ import {
 import type { HttpResponse } from '../http/http.ts';
 import { parseJsonObject, type JsonObject } from '../http/json.ts';
 import { profileHint } from './profile-hint.ts';
-import { redact, redactDeep } from './redact.ts';
+import { KNOWN_ERROR_CODES, redactDeepWith, redactor } from './redact.ts';
 import { parseWWWAuthenticate } from './www-authenticate.ts';
 
 /** Token members a server has no business sending with an error; their values are never shown. */
@@ -32,17 +33,20 @@ export function readOAuthError(body: JsonObject, sent: readonly string[]): OAuth
   if (typeof body['error'] !== 'string') return undefined;
   // rfc6749:10.4:refresh-token-confidential: "Refresh tokens MUST be kept confidential in transit and storage"
   // dg:security:secret-redaction dg:security:echoed-secret-redaction rfc6749:10.3:access-token-confidential: "Access token credentials (as well as any confidential access token attributes) MUST be kept confidential in transit and storage"; tokens that came with an error are secrets too.
-  const secrets = [...sent, ...TOKEN_MEMBERS.map((name) => body[name]).filter((v): v is string => typeof v === 'string')];
   // rfc6749:5.2:error-charset dg:security:echoed-secret-redaction: "Values for the "error" parameter MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E."; the client does not rely on it: values are kept as plain data, with echoed secrets redacted.
-  const result: OAuthErrorBody = {
-    error: redact(body['error'], secrets),
-    raw: redactDeep(body, secrets) as Record<string, unknown>,
-  };
+  const clean = redactor([...sent, ...TOKEN_MEMBERS.map((name) => body[name]).filter((v): v is string => typeof v === 'string')]);
+  // dg:security:error-code-verbatim: a known code is never rewritten, so a short secret inside
+  // "access_denied" cannot turn a denial into an unknown code; any other value may echo a secret.
+  const code = body['error'];
+  const verbatim = KNOWN_ERROR_CODES.has(code);
+  let raw = redactDeepWith(body, clean) as JsonObject;
+  if (verbatim && raw['error'] !== code) raw = { ...raw, error: code };
+  const result: OAuthErrorBody = { error: verbatim ? code : clean(code), raw };
   const description = body['error_description'];
   const uri = body['error_uri'];
   // rfc6749:5.2:optional-description-uri dg:security:echoed-secret-redaction: "error_description OPTIONAL."; a wrongly typed or absent member stays undefined.
-  if (typeof description === 'string') result.error_description = redact(description, secrets);
-  if (typeof uri === 'string') result.error_uri = redact(uri, secrets);
+  if (typeof description === 'string') result.error_description = clean(description);
+  if (typeof uri === 'string') result.error_uri = clean(uri);
   return result;
 }
 
@@ -82,7 +86,10 @@ export function errorFromResponse(
   const header = response.headers.get('www-authenticate');
   // rfc6749:5.2:invalid-client-401 dg:compat:www-authenticate: "the authorization server MUST respond with an HTTP 401 (Unauthorized) status code and include the "WWW-Authenticate" response header field"; a parseable challenge gives a WWWAuthenticateChallengeError.
   if (response.status === 401 && header !== null) {
-    const challenges = parseWWWAuthenticate(redact(header, secrets));
+    const challenges = parseWWWAuthenticate(redactor(secrets)(header));
+    // dg:security:error-code-verbatim: the challenge's known error code as the server sent it.
+    const first = parseWWWAuthenticate(header)[0]?.parameters['error'];
+    if (first !== undefined && KNOWN_ERROR_CODES.has(first) && challenges[0] !== undefined) challenges[0].parameters['error'] = first;
     if (challenges.length > 0) return new WWWAuthenticateChallengeError(challenges, response, body);
   }
   // rfc6749:5.2:error-member rfc8628:3.2:error-response rfc6749:5.2:invalid-client-401: "the authorization server responds in the same way as the token endpoint specified in Section 5.2 of [RFC6749]."
@@ -90,8 +97,7 @@ export function errorFromResponse(
   // rfc6749:5.2:json-body: "The parameters are included in the entity-body of the HTTP response using the "application/json" media type"; a status without an OAuth error body is a typed non-OAuth error.
   // dg:profiles:hint dg:profiles:without: an error body in a known provider's own format names the profile.
   const hint = json === undefined ? '' : profileHint(json);
-  return new ClientError(`unexpected HTTP response status code ${response.status}${hint}`, {
-    code: 'OAUTH_RESPONSE_IS_NOT_CONFORM',
-    cause: response,
-  });
+  // dg:security:no-response-in-cause: the Response is kept off `cause` (inspection prints causes,
+  // and its headers may echo the request body); it stays reachable as a non-enumerable member.
+  return withResponse(new ClientError(`unexpected HTTP response status code ${response.status}${hint}`, { code: 'OAUTH_RESPONSE_IS_NOT_CONFORM' }), response);
 }

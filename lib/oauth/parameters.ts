@@ -19,7 +19,8 @@ import { argumentError } from '../errors.ts';
 export type RequestParameters = URLSearchParams | Record<string, string | readonly string[]>;
 
 /** Names a caller may never set: client authentication, so exactly one method is ever used. */
-const AUTHENTICATION = ['client_secret', 'client_assertion', 'client_assertion_type'];
+// dg:security:client-id-reserved: client_id too, under every method (beside Basic credentials it would name another client).
+const AUTHENTICATION = ['client_id', 'client_secret', 'client_assertion', 'client_assertion_type'];
 
 // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), joined by single spaces.
 const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/;

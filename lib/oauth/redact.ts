@@ -6,45 +6,134 @@
  * @module
  */
 
-import { formEncode } from './form.ts';
-
 const REDACTED = '[REDACTED]';
+const encoder = new TextEncoder();
 
 /**
- * Replaces every occurrence of a secret in `text`, raw, form-encoded and percent-encoded,
- * because servers echo request bodies back in `error_description`.
+ * The error codes of RFC 6749 §5.2, RFC 8628 §3.5 and RFC 8707 §2, which callers branch on.
+ * Redaction never rewrites them: a short secret inside "access_denied" must not turn a denial
+ * into an unknown code.
  *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-5.2 (device_code is a bearer secret)
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-10.3 (access tokens are kept confidential)
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length === 0) continue;
-    // dg:security:secret-redaction dg:security:echoed-secret-redaction rfc8628:5.2:device-code-secret rfc6749:10.3:access-token-confidential rfc6749:10.4:refresh-token-confidential: "Access token credentials (as well as any confidential access token attributes) MUST be kept confidential in transit and storage"; every occurrence of a secret is replaced, raw and encoded.
-    out = out.split(secret).join(REDACTED);
-    const encoded = formEncode(secret);
-    // The URL spelling too (e.g. in an error_uri query): RFC 3986 writes a space as %20, not '+'.
-    for (const spelling of [encoded, encoded.replace(/\+/g, '%20')]) {
-      if (spelling !== secret) out = out.split(spelling).join(REDACTED);
-    }
-  }
+// dg:security:error-code-verbatim: these codes are never rewritten by redaction.
+export const KNOWN_ERROR_CODES: ReadonlySet<string> = new Set([
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+  'authorization_pending',
+  'slow_down',
+  'access_denied',
+  'expired_token',
+  'invalid_target',
+]);
+
+/** `%HH` matching either letter case of the hex digits. */
+function percent(octet: number, digits = 2): string {
+  const hex = octet.toString(16).padStart(digits, '0');
+  return [...hex].map((d) => (d >= 'a' ? `[${d}${d.toUpperCase()}]` : d)).join('');
+}
+
+/** Every spelling of one character that decodes back to it. */
+// dg:security:encoded-secret-redaction: every spelling that decodes to the secret is redacted.
+function characterPattern(char: string): string {
+  const code = char.codePointAt(0) as number;
+  const spellings = [char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')];
+  // Percent-encoding of the UTF-8 octets (encodeURIComponent, App. B form encoding), any hex case.
+  spellings.push([...encoder.encode(char)].map((octet) => '%' + percent(octet)).join(''));
+  if (char === ' ') spellings.push('\\+'); // form encoding writes a space as '+'
+  // escape(): %HH of the Latin-1 code below 256, %uHHHH per UTF-16 code unit above.
+  if (code >= 0x80 && code < 0x100) spellings.push('%' + percent(code));
+  if (code >= 0x100) spellings.push(unitsPattern(char));
+  return `(?:${spellings.join('|')})`;
+}
+
+function unitsPattern(char: string): string {
+  let out = '';
+  for (let i = 0; i < char.length; i++) out += '%[uU]' + percent(char.charCodeAt(i), 4);
   return out;
 }
 
+/** The pattern of every spelling of `secret`, character by character. */
+function secretPattern(secret: string): string {
+  return [...secret].map(characterPattern).join('');
+}
+
 /**
- * Redacts every string inside a parsed JSON value, returning a fresh copy.
+ * A function that replaces, in one pass, every spelling of every secret that decodes to it:
+ * raw, percent-encoded in either hex case (with or without `!'()*` encoded), form-encoded with
+ * `+` or `%20` for a space, and `escape()`'s Latin-1 and `%uHHHH` forms. Text without a secret is
+ * returned as the same string, so callers can tell that nothing changed.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-5.2
+ */
+export function redactor(secrets: readonly string[]): (text: string) => string {
+  // Longest first, so that a secret containing another (Basic credentials) is replaced whole.
+  const sorted = secrets.filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
+  if (sorted.length === 0) return (text) => text;
+  const pattern = new RegExp(sorted.map(secretPattern).join('|'), 'g');
+  // No spelling is shorter than its secret (each character is itself or longer), so shorter text is skipped.
+  const shortest = (sorted[sorted.length - 1] as string).length;
+  // search() ignores lastIndex: the common case (no secret) costs one scan and no copy.
+  // dg:security:secret-redaction dg:security:echoed-secret-redaction rfc8628:5.2:device-code-secret rfc6749:10.3:access-token-confidential rfc6749:10.4:refresh-token-confidential: "Access token credentials (as well as any confidential access token attributes) MUST be kept confidential in transit and storage"; every spelling of every secret is replaced.
+  return (text) => (text.length < shortest || text.search(pattern) === -1 ? text : text.replace(pattern, REDACTED));
+}
+
+/**
+ * Redacts strings and member names with `clean` (a {@link redactor}); a value with nothing to
+ * redact comes back as itself.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-5.2
+ */
+export function redactDeepWith(value: unknown, clean: (text: string) => string): unknown {
+  if (typeof value === 'string') return clean(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const cleaned = redactDeepWith(item, clean);
+      if (cleaned !== item) (copy ??= value.slice())[i] = cleaned;
+    }
+    return copy ?? value;
+  }
+  // dg:security:error-body-cost: an object with nothing to redact is not copied, and no
+  // entry list is built for it; a copy starts at the first member that changes.
+  const source = value as Record<string, unknown>;
+  const keys = Object.keys(source);
+  let copy: Record<string, unknown> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const item = source[key];
+    const cleanKey = clean(key);
+    const cleanItem = redactDeepWith(item, clean);
+    if (copy === undefined && (cleanKey !== key || cleanItem !== item)) {
+      copy = {};
+      for (let j = 0; j < i; j++) define(copy, keys[j] as string, source[keys[j] as string]);
+    }
+    if (copy !== undefined) define(copy, cleanKey, cleanItem);
+  }
+  return copy ?? value;
+}
+
+/** defineProperty, so that a "__proto__" key can never reach a prototype. */
+function define(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/**
+ * Redacts every string and member name inside a parsed JSON value (a server may echo a secret as
+ * a member name). dg:perf: only the members that held a secret are copied; a value with none is
+ * returned as it is, so a huge error body costs one regular-expression scan per string.
  *
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-5.2
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-10.3
  */
 export function redactDeep(value: unknown, secrets: readonly string[]): unknown {
-  if (typeof value === 'string') return redact(value, secrets);
-  if (Array.isArray(value)) return value.map((item) => redactDeep(item, secrets));
-  if (value !== null && typeof value === 'object') {
     // Keys are redacted too: a server may echo a secret as a member name.
     // dg:security:proto-pollution dg:security:echoed-secret-redaction: Object.fromEntries defines properties, so a "__proto__" key can never reach a prototype.
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key, secrets), redactDeep(item, secrets)]));
-  }
-  return value;
+  return redactDeepWith(value, redactor(secrets));
 }
