@@ -199,7 +199,7 @@ async function drive(run: Run, state: PollingState, key?: DeviceAuthorizationRes
       const { command } = current;
       // dg:profiles:without dg:security:fuzz-invariants: every flow, with or without a profile, whatever the server sends, ends in a token or a typed error.
       if (command.type === 'done') return tokenResult(command.token, command.claims, command.receivedAt, now);
-      // rfc8628:3.5:stop-on-other-error rfc8628:3.5:report-error rfc8628:3.5:expired-token-restart rfc8628:3.5:expired-token-wait-user rfc8628:3.1:user-initiated dg:polling:terminal-classes dg:compat:local-expiry-error dg:profiles:without dg:dpop:nonce-loop: "the client SHOULD only commence a device authorization request when prompted by the user and not automatically"; the flow ends and its error goes to the caller as it is: only the caller starts a new device authorization.; a flow that expires right after a nonce demand carries that demand as the cause.
+      // rfc8628:3.5:stop-on-other-error rfc8628:3.5:report-error rfc8628:3.5:expired-token-restart rfc8628:3.5:expired-token-wait-user rfc8628:3.1:user-initiated dg:polling:terminal-classes dg:compat:local-expiry-error dg:profiles:without dg:dpop:nonce-loop: "the client SHOULD only commence a device authorization request when prompted by the user and not automatically"; the flow ends and its error goes to the caller as it is: only the caller starts a new device authorization; a flow that expires right after a nonce demand carries that demand as the cause.
       if (command.type === 'fail') throw explained(command.error, last);
       if (command.type === 'sleep') {
         const at = now();
