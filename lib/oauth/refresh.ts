@@ -103,9 +103,9 @@ export async function refreshTokenGrant(
   // rfc6749:6:refresh-token: the refresh token issued to the client, REQUIRED
   params.set('refresh_token', refreshToken);
   const url = endpoint(context.server, 'token_endpoint');
-  // rfc6749:6:client-auth: "the client MUST authenticate with the authorization server" (fresh for every request)
   const verify = idTokenVerifiers.get(config);
   const attempt = async (): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> => {
+    // rfc6749:6:client-auth: "the client MUST authenticate with the authorization server"; postForm applies the configuration's ClientAuth to a new form for every request
     // rfc9449:5:refresh-same-key: "such a client MUST present a DPoP proof for the same key that was used to obtain the refresh token"; the handle the caller gives proves its key
     const result = readAnswer(context, await postForm(context, url, new URLSearchParams(params), options.signal, dpop), options, now);
     // dg:idtoken:signature-opt-in: with enableNonRepudiationChecks, a refreshed ID token's signature is checked too
