@@ -313,10 +313,9 @@ export async function pollDeviceAuthorizationGrant(
   }
   // dg:compat:poll-signature: openid-client's (config, response, parameters, options); the parameters go on every token request.
   const run = prepare(config, parameters, options, response.device_code);
-  // initialState refuses a missing, zero or non-finite expires_in or interval.
+  // initialState refuses a missing, zero or non-finite expires_in; a missing interval is 5 s, and 0 is raised to the floor.
   // dg:polling:deadline-from-arrival rfc8628:3.3:stop-at-expiry: "until the user completes the interaction, the code expires, or another error occurs"; expires_in counts from the response's arrival, recorded by initiateDeviceAuthorization.
   const receivedAt = deviceAuthorizationReceivedAt(response) ?? run.now();
-  // A second call for the same response carries on where the first stopped (an abort, say).
   // dg:polling:repoll-resumes rfc8628:3.2:interval-default rfc8628:3.2:interval-minimum rfc8628:3.5:slow-down: "the interval MUST be increased by 5 seconds for this and all subsequent requests"; the interval stays raised by every slow_down and no poll comes early, and a new flow starts from the response's interval (5 s without one).
   // A second call for the same response carries on where the first stopped (an abort, say): the
   // interval stays raised by every slow_down (RFC 8628 §3.5), and no poll comes early.

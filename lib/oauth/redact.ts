@@ -29,6 +29,9 @@ export const KNOWN_ERROR_CODES: ReadonlySet<string> = new Set([
   'access_denied',
   'expired_token',
   'invalid_target',
+  // RFC 9449 §12.2 (the nonce retry branches on it) and §12.1.
+  'use_dpop_nonce',
+  'invalid_dpop_proof',
 ]);
 
 /** `%HH` matching either letter case of the hex digits. */

@@ -55,7 +55,11 @@ export async function authenticatedForm(context: RequestContext, params: URLSear
   });
   // rfc8628:3.1:client-auth-same-as-token rfc8628:3.1:client-id-public rfc8628:3.4:client-id-public rfc8628:3.4:client-auth rfc6749:3.2.1:confidential-auth dg:compat:client-auth-every-request: "Confidential clients or other clients issued client credentials MUST authenticate with the authorization server as described in Section 2.3 when making requests to the token endpoint."; the same ClientAuth on both endpoints, awaited afresh for every request.
   await context.auth(context.server, context.client, params, headers);
-  return { headers: Object.fromEntries(headers), body: formBody(params), secrets: collectSecrets(params, headers) };
+  const secrets = collectSecrets(params, headers);
+  // dg:security:secret-redaction: a client_secret that only keys an assertion (client_secret_jwt) is still a secret.
+  const secret = context.client.client_secret;
+  if (typeof secret === 'string' && secret !== '' && !secrets.includes(secret)) secrets.push(secret);
+  return { headers: Object.fromEntries(headers), body: formBody(params), secrets };
 }
 
 /**
@@ -79,12 +83,14 @@ export function postForm(
     const built = form instanceof URLSearchParams ? await authenticatedForm(context, form) : form;
     // rfc9449:5:proof-header: "the client MUST provide a valid DPoP proof JWT in a DPoP header" (a new one per request)
     // rfc9449:4.1:header: the proof travels in one "DPoP" request header, a compact JWS
-    const headers = dpop === undefined ? built.headers : { ...built.headers, dpop: await dpop.proof('POST', url, context.http.now) };
+    const proof = dpop === undefined ? undefined : await dpop.proof('POST', url, context.http.now);
+    const headers = proof === undefined ? built.headers : { ...built.headers, dpop: proof };
     // rfc8628:3.1:post-form rfc6749:3.2:post rfc8628:3.4:token-endpoint rfc6749:2.3.1:no-credentials-in-uri: "The client MUST use the HTTP "POST" method when making access token requests."; parameters and credentials travel in the body, never in the URL.
     const http = await send({ ...context.http, timeout: Infinity }, { method: 'POST', url, headers, body: built.body }, aborted);
     // dg:dpop:nonce-every-response: a DPoP-Nonce is kept from every answer, errors and pending ones included
     dpop?.observe(url, http.response);
-    return { http, secrets: built.secrets, form: built };
+    // dg:security:secret-redaction: a proof echoed back is redacted like any other credential.
+    return { http, secrets: proof === undefined ? built.secrets : [...built.secrets, proof], form: built };
   }, context.http.timeout * 1000, signal);
 }
 

@@ -32,7 +32,7 @@ export interface TokenEndpointResponseHelpers {
 export function idTokenAlgorithms(server: ServerMetadata, client: ClientMetadata): readonly string[] {
   const registered = client['id_token_signed_response_alg'];
   const announced = server['id_token_signing_alg_values_supported'];
-  return typeof registered === 'string' ? [registered] : Array.isArray(announced) ? announced : ['RS256'];
+  return typeof registered === 'string' ? [registered] : Array.isArray(announced) ? announced.filter((a): a is string => typeof a === 'string') : ['RS256'];
 }
 
 /**

@@ -88,7 +88,7 @@ export function validateIdToken(jwt: string, expected: IDTokenExpectations): IDT
   // oidc:3.1.3.7:alg: the alg is the one registered (id_token_signed_response_alg), else one the server
   // announced, else RS256 (OIDC Core §3.1.3.7 (7), Registration §2); dg:idtoken:none-refused: never "none".
   // dg:idtoken:none-refused: an alg of none, missing or not a string is refused, whatever the server announces or the client registered
-  if (alg === 'none' || !(expected.algorithms ?? ['RS256']).includes(alg as string)) {
+  if (typeof alg !== 'string' || alg === 'none' || !(expected.algorithms ?? ['RS256']).includes(alg)) {
     throw invalid('unexpected JWT "alg" header parameter');
   }
   // oidc:2:required-claims oidc:3.1.3.7:iat-window: iss, sub, exp and iat are there with their types; iat is checked to be a number, with no maximum age.
