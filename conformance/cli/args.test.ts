@@ -49,7 +49,8 @@ const badCommandLines: Array<[string, string[], RegExp]> = [
   ['no client id', ['--issuer', 'https://as.example'], /--client-id is required/],
   ['empty client id', ['--issuer', 'https://as.example', '--client-id='], /--client-id is required/],
   ['unknown flag', [...ok, '--bogus'], /unknown argument: --bogus/],
-  ['positional argument', [...ok, 'extra'], /unknown argument: extra/],
+  ['positional argument', [...ok, 'extra'], /unexpected positional argument #5/],
+  ['unknown flag with a value', [...ok, '--client_secret=s3cr3t'], /unknown argument: --client_secret\n/],
   ['single dash', [...ok, '-x'], /unknown argument: -x/],
   ['missing value at the end', [...ok, '--scope'], /--scope needs a value/],
   ['a flag where a value belongs', ['--issuer', '--client-id', 'c'], /--issuer needs a value/],
@@ -73,6 +74,14 @@ test('dg:cli:bad-flags dg:cli:exit-codes every command line mistake exits 2 with
     assert.equal(result.stdout, '', name);
     assert.match(result.stderr, message, name);
     assert.match(result.stderr, /^device-grant: .*\nRun 'device-grant --help' for usage\.\n$/, name);
+  }
+});
+
+test('dg:cli:bad-flags dg:security:secret-redaction a mistyped flag or a stray argument is named, never echoed with its value', async () => {
+  for (const argv of [[...ok, '--client_secret=s3cr3t'], [...ok, 's3cr3t'], [...ok, '--secret=s3cr3t']]) {
+    const result = await run(argv, { fetch: noFetch });
+    assert.equal(result.code, 2);
+    assert.doesNotMatch(result.stderr, /s3cr3t/);
   }
 });
 

@@ -114,7 +114,7 @@ test('dg:idtoken:jwks-http dg:idtoken:jwks-typed-errors a JWKS that is too large
     assert.ok(error instanceof ClientError && error.code === code, `${what}: ${String(error)}`);
   }
   const h = harness({ interval: 1, autoAdvance: true });
-  for (const [metadata, code] of [[{ jwks_uri: undefined }, 'OAUTH_MISSING_SERVER_METADATA'], [{ jwks_uri: 'not a url' }, 'OAUTH_INVALID_SERVER_METADATA'], [{ jwks_uri: 'http://as.example.test/jwks' }, 'OAUTH_HTTP_REQUEST_FORBIDDEN']] as const) {
+  for (const [metadata, code] of [[{ jwks_uri: undefined }, 'OAUTH_MISSING_SERVER_METADATA'], [{ jwks_uri: 'not a url' }, 'OAUTH_INVALID_SERVER_METADATA'], [{ jwks_uri: 'https://user:pass@as.example.test/jwks' }, 'OAUTH_INVALID_SERVER_METADATA'], [{ jwks_uri: 'http://as.example.test/jwks' }, 'OAUTH_HTTP_REQUEST_FORBIDDEN']] as const) {
     const config = configFor(h, h.fetch, metadata);
     enableNonRepudiationChecks(config);
     const error = await login(h, config);
@@ -135,4 +135,85 @@ test('dg:idtoken:signature-opt-in an abort while the JWKS is being fetched ends 
   h.server.approve(device.user_code);
   const error = await rejection(pollDeviceAuthorizationGrant(config, device, undefined, { signal: controller.signal, now: h.clock.now, sleep: h.clock.sleep }));
   assert.ok(error instanceof ClientError && error.code === 'OAUTH_ABORT', String(error));
+});
+
+/** A JWKS answer the test releases by hand, and the signal each JWKS request was given. */
+function heldJwks(h: Harness): { fetch: CustomFetch; release(): void; signals: AbortSignal[] } {
+  const signals: AbortSignal[] = [];
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const fetch: CustomFetch = async (url, init) => {
+    if (url !== JWKS) return h.fetch(url, init);
+    signals.push(init.signal as AbortSignal);
+    await held;
+    return h.fetch(url, init);
+  };
+  return { fetch, release, signals };
+}
+
+async function approvedDevice(h: Harness, config: Configuration): Promise<Awaited<ReturnType<typeof initiateDeviceAuthorization>>> {
+  const device = await initiateDeviceAuthorization(config, { scope: 'openid' }, { now: h.clock.now });
+  h.server.approve(device.user_code);
+  return device;
+}
+
+test('dg:idtoken:jwks-cache one flow\'s abort does not fail another flow waiting on the same JWKS fetch', async () => {
+  const h = harness({ interval: 1, autoAdvance: true });
+  const jwks = heldJwks(h);
+  const config = configFor(h, jwks.fetch);
+  enableNonRepudiationChecks(config);
+  const first = new AbortController();
+  const [a, b] = [await approvedDevice(h, config), await approvedDevice(h, config)];
+  const aborted = rejection(pollDeviceAuthorizationGrant(config, a, undefined, { signal: first.signal, now: h.clock.now, sleep: h.clock.sleep }));
+  const kept = pollDeviceAuthorizationGrant(config, b, undefined, { now: h.clock.now, sleep: h.clock.sleep });
+  while (jwks.signals.length === 0 || h.server.requests.filter((r) => r.endpoint === 'token').length < 2) await new Promise((r) => setImmediate(r));
+  first.abort();
+  const error = await aborted;
+  assert.ok(error instanceof ClientError && error.code === 'OAUTH_ABORT', String(error));
+  assert.equal(jwks.signals[0]?.aborted, false, 'the shared fetch goes on for the other flow');
+  jwks.release();
+  const tokens = await kept;
+  assert.equal(tokens.claims()?.['iss'], ISSUER);
+  assert.equal(jwks.signals.length, 1);
+});
+
+test('dg:idtoken:jwks-cache when every waiting flow gives up the JWKS fetch is cancelled, and the next flow fetches again', async () => {
+  const h = harness({ interval: 1, autoAdvance: true });
+  const jwks = heldJwks(h);
+  const config = configFor(h, jwks.fetch);
+  enableNonRepudiationChecks(config);
+  const controller = new AbortController();
+  const device = await approvedDevice(h, config);
+  const aborted = rejection(pollDeviceAuthorizationGrant(config, device, undefined, { signal: controller.signal, now: h.clock.now, sleep: h.clock.sleep }));
+  while (jwks.signals.length === 0) await new Promise((r) => setImmediate(r));
+  controller.abort();
+  assert.ok(((await aborted) as ClientError).code === 'OAUTH_ABORT');
+  assert.equal(jwks.signals[0]?.aborted, true, 'nobody waits: the request is cancelled');
+  jwks.release();
+  const tokens = await pollDeviceAuthorizationGrant(config, await approvedDevice(h, config), undefined, { now: h.clock.now, sleep: h.clock.sleep });
+  assert.equal(tokens.claims()?.['iss'], ISSUER);
+  assert.equal(jwks.signals.length, 2, 'the cancelled fetch was not kept');
+});
+
+test('dg:idtoken:jwks-cache a token that fails for another reason keeps the cached JWKS', async () => {
+  const h = harness({ interval: 1, autoAdvance: true });
+  let hmac = false;
+  // An HS256 token the server announces: the claims pass, the signature check refuses a MAC.
+  const fetch: CustomFetch = async (url, init) => {
+    const response = await h.fetch(url, init);
+    if (!hmac || !url.endsWith('/token') || response.status !== 200) return response;
+    const body = (await response.json()) as Record<string, string>;
+    const [, payload] = body['id_token']!.split('.');
+    const header = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+    return json({ ...body, id_token: `${header}.${payload}.${Buffer.alloc(32, 1).toString('base64url')}` });
+  };
+  const config = configFor(h, fetch, { id_token_signing_alg_values_supported: ['RS256', 'HS256'] });
+  enableNonRepudiationChecks(config);
+  assert.ok(!((await login(h, config)) instanceof Error));
+  hmac = true;
+  const error = await login(h, config);
+  assert.ok(error instanceof ClientError, String(error));
+  hmac = false;
+  assert.ok(!((await login(h, config)) instanceof Error));
+  assert.equal(jwksCalls(h), 1);
 });

@@ -86,7 +86,8 @@ function tokenize(argv: readonly string[]): { switches: string[]; values: Map<st
       if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`${name} needs a value`);
       values.set(name, [...(values.get(name) ?? []), value]);
     } else {
-      throw new UsageError(SWITCHES.has(name) ? `${name} takes no value` : `unknown argument: ${arg}`);
+      // dg:cli:bad-flags dg:security:secret-redaction: only the flag's name is echoed, never its value or a positional argument, which may be a pasted secret.
+      throw new UsageError(SWITCHES.has(name) ? `${name} takes no value` : name.startsWith('-') ? `unknown argument: ${name}` : `unexpected positional argument #${i + 1}`);
     }
   }
   return { switches, values };

@@ -13,6 +13,7 @@
 import { ClientError, argumentError } from '../errors.ts';
 import { isJsonMediaType, parseJsonObject } from '../http/json.ts';
 import { send } from '../http/http.ts';
+import { race } from '../http/timers.ts';
 import { isAlg, type Alg } from '../jose/algorithms.ts';
 import { importJwk } from '../jose/jwk.ts';
 import { verifyJws, type JwsHeader } from '../jose/jws.ts';
@@ -27,12 +28,9 @@ function invalidJwks(message: string): ClientError {
 async function fetchJwks(context: RequestContext, signal?: AbortSignal): Promise<JsonWebKey[]> {
   const location = context.server.jwks_uri;
   if (typeof location !== 'string') throw new ClientError('"jwks_uri" is missing from the server metadata', { code: 'OAUTH_MISSING_SERVER_METADATA' });
-  let url: URL;
-  try {
-    url = new URL(location);
-  } catch {
-    throw new ClientError('"jwks_uri" is not a URL', { code: 'OAUTH_INVALID_SERVER_METADATA' });
-  }
+  const url = URL.canParse(location) ? new URL(location) : undefined;
+  // dg:idtoken:jwks-http: a jwks_uri with userinfo is refused, so no credential reaches fetch or an error's cause.
+  if (url === undefined || url.username !== '' || url.password !== '') throw new ClientError('"jwks_uri" must be a URL without userinfo', { code: 'OAUTH_INVALID_SERVER_METADATA' });
   // dg:idtoken:jwks-http: the JWKS comes through `send`, with its size cap, timeout and https check
   const { response, text } = await send(context.http, { method: 'GET', url, headers: { accept: 'application/json, application/jwk-set+json' } }, signal);
   if (response.status !== 200) throw new ClientError('unexpected JWKS response status', { code: 'OAUTH_RESPONSE_IS_NOT_CONFORM' });
@@ -43,6 +41,36 @@ async function fetchJwks(context: RequestContext, signal?: AbortSignal): Promise
     throw invalidJwks('JWKS has no "keys"');
   }
   return keys as JsonWebKey[];
+}
+
+/** One JWKS fetch, shared by the flows that wait on it; the last waiter to give up cancels it. */
+interface SharedJwks {
+  keys: Promise<JsonWebKey[]>;
+  controller: AbortController;
+  waiters: number;
+  settled: boolean;
+}
+
+function startJwksFetch(context: RequestContext): SharedJwks {
+  const controller = new AbortController();
+  // The fetch runs on its own signal, not on the first flow's: another flow's abort must not fail this one.
+  const shared: SharedJwks = { keys: fetchJwks(context, controller.signal), controller, waiters: 0, settled: false };
+  shared.keys.then(
+    () => (shared.settled = true),
+    () => (shared.settled = true),
+  );
+  return shared;
+}
+
+/** Waits for a shared fetch under the flow's own signal. */
+async function keysFor(shared: SharedJwks, signal: AbortSignal | undefined): Promise<JsonWebKey[]> {
+  shared.waiters++;
+  try {
+    return await race(() => shared.keys, Infinity, signal);
+  } finally {
+    // Nobody waits any more: stop the request rather than leave it to its timeout.
+    if (--shared.waiters === 0 && !shared.settled) shared.controller.abort();
+  }
 }
 
 const KTY: Record<string, string> = { RS: 'RSA', PS: 'RSA', ES: 'EC', Ed: 'OKP' };
@@ -75,7 +103,16 @@ function candidates(keys: readonly JsonWebKey[], header: JwsHeader): JsonWebKey[
 export function enableNonRepudiationChecks(config: Configuration): void {
   if (!(config instanceof Configuration)) throw argumentError('"config" must be an instance of Configuration', 'ERR_INVALID_ARG_TYPE');
   // dg:idtoken:jwks-cache: one JWKS per Configuration, shared by its flows
-  let cached: Promise<JsonWebKey[]> | undefined;
+  let cached: SharedJwks | undefined;
+  const fetchShared = (context: RequestContext): SharedJwks => {
+    const shared = startJwksFetch(context);
+    cached = shared;
+    // A failed or cancelled fetch is not kept: the next flow tries again. Any other failure keeps it.
+    shared.keys.catch(() => {
+      if (cached === shared) cached = undefined;
+    });
+    return shared;
+  };
   idTokenVerifiers.set(config, async (idToken, signal) => {
     if (idToken === undefined) return undefined;
     const context = requestContext(config);
@@ -83,20 +120,15 @@ export function enableNonRepudiationChecks(config: Configuration): void {
     const allowed = idTokenAlgorithms(context.server, context.client).filter((a): a is Alg => isAlg(a) && !a.startsWith('HS'));
     try {
       await verifyJws(idToken, async (header) => {
-        const fresh = cached === undefined;
-        if (fresh) cached = fetchJwks(context, signal);
-        let found = candidates(await cached!, header);
+        // A fetch cancelled a moment ago (its last waiter left) is never reused.
+        const reusable = cached?.controller.signal.aborted === false ? cached : undefined;
+        let found = candidates(await keysFor(reusable ?? fetchShared(context), signal), header);
         // dg:idtoken:jwks-refetch: an unknown key may be a rotation: fetch again, once per flow
-        if (found.length === 0 && !fresh) {
-          cached = fetchJwks(context, signal);
-          found = candidates(await cached, header);
-        }
+        if (found.length === 0 && reusable !== undefined) found = candidates(await keysFor(fetchShared(context), signal), header);
         if (found.length !== 1) throw new ClientError('no single JWKS key matches the ID token', { code: 'OAUTH_KEY_SELECTION_FAILED' });
         return importJwk(found[0]!, header.alg);
       }, allowed);
     } catch (error) {
-      // A failed fetch is not cached: the next flow tries again.
-      if (error instanceof ClientError && error.code !== 'OAUTH_JWS_SIGNATURE_INVALID' && error.code !== 'OAUTH_KEY_SELECTION_FAILED') cached = undefined;
       // The token was issued: polling again cannot help, so every failure but an abort ends the flow.
       if (signal?.aborted) throw error;
       return error as Error;
