@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { CustomFetch } from '../../lib/index.js';
 import { run } from './support.js';
+import { parseArgs } from '../../lib/cli/args.js';
 
 // Any request at all fails the test: usage errors must be caught before the network.
 const noFetch: CustomFetch = () => {
@@ -53,6 +54,11 @@ const badCommandLines: Array<[string, string[], RegExp]> = [
   ['unknown flag with a value', [...ok, '--client_secret=s3cr3t'], /unknown argument: --client_secret\n/],
   ['single dash', [...ok, '-x'], /unknown argument: -x/],
   ['missing value at the end', [...ok, '--scope'], /--scope needs a value/],
+  ['a --param without =', [...ok, '--param', 'audience'], /--param must be NAME=VALUE/],
+  ['a --param without a name', [...ok, '--param', '=x'], /--param must be NAME=VALUE/],
+  ['a repeated --param', [...ok, '--param', 'audience=a', '--param=audience=b'], /--param audience may be given only once/],
+  ['a --param for scope', [...ok, '--param', 'scope=read'], /--param scope: use --scope/],
+  ['a --param for resource', [...ok, '--param=resource=https://api.example'], /--param resource: use --resource/],
   ['a flag where a value belongs', ['--issuer', '--client-id', 'c'], /--issuer needs a value/],
   ['a value on a switch', [...ok, '--json=yes'], /--json takes no value/],
   ['repeated issuer', [...ok, '--issuer=https://other.example'], /--issuer may be given only once/],
@@ -67,7 +73,16 @@ const badCommandLines: Array<[string, string[], RegExp]> = [
   ['post without a secret', [...ok, '--auth=post'], /--auth post needs a client secret/],
 ];
 
-test('dg:cli:bad-flags dg:cli:exit-codes every command line mistake exits 2 with one message on stderr, before any request', async () => {
+test('dg:cli:param --param NAME=VALUE is kept in order, with "=" allowed in the value', () => {
+  const parsed = parseArgs([...ok, '--param', 'audience=https://api.example/?a=b', '--param=start_url=https://d.example/start'], {});
+  assert.equal(parsed.kind, 'run');
+  assert.deepEqual(parsed.kind === 'run' && parsed.options.parameters, [
+    ['audience', 'https://api.example/?a=b'],
+    ['start_url', 'https://d.example/start'],
+  ]);
+});
+
+test('dg:cli:bad-flags dg:cli:param dg:cli:exit-codes every command line mistake exits 2 with one message on stderr, before any request', async () => {
   for (const [name, argv, message] of badCommandLines) {
     const result = await run(argv, { fetch: noFetch });
     assert.equal(result.code, 2, name);

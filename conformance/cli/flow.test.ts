@@ -155,6 +155,22 @@ test('dg:cli:flags --scope and repeated --resource reach the device authorizatio
   ]);
 });
 
+test('dg:cli:param --param values reach the device authorization request; a name the library sets is refused', async (t) => {
+  const srv = await startServer({ interval: 0.1 });
+  t.after(srv.close);
+  const args = publicArgs(srv.issuer, '--param', 'audience=https://api.example/', '--param=login_hint=a=b');
+  const result = await run(args, { stderr: userStream(srv.server, 'approve') });
+  assert.equal(result.code, 0, result.stderr);
+  const device = srv.server.requests.find((r) => r.endpoint === 'device');
+  assert.deepEqual(device?.form.filter(([name]) => name === 'audience' || name === 'login_hint'), [
+    ['audience', 'https://api.example/'],
+    ['login_hint', 'a=b'],
+  ]);
+  const reserved = await run(publicArgs(srv.issuer, '--param', 'client_id=other'));
+  assert.equal(reserved.code, 2, reserved.stderr);
+  assert.match(reserved.stderr, /client_id/);
+});
+
 test('dg:cli:exit-codes dg:cli:error-message a wrong client secret is the server\'s invalid_client: exit 6, for Post (error body) and Basic (WWW-Authenticate)', async (t) => {
   const srv = await startServer({ interval: 0.1 });
   t.after(srv.close);

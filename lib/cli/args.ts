@@ -31,6 +31,8 @@ export interface CliOptions {
   keyFile?: string;
   scope?: string;
   resources: string[];
+  /** `--param NAME=VALUE`, in order: extra parameters of the device authorization request. */
+  parameters: Array<[string, string]>;
   json: boolean;
   insecure: boolean;
   /** Seconds. */
@@ -60,7 +62,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-const VALUED = new Set(['--issuer', '--client-id', '--client-secret', '--auth', '--key', '--scope', '--resource', '--timeout', '--algorithm', '--profile']);
+const VALUED = new Set(['--issuer', '--client-id', '--client-secret', '--auth', '--key', '--scope', '--resource', '--timeout', '--algorithm', '--profile', '--param']);
 const SWITCHES = new Set(['--json', '--insecure', '--qr', '--no-qr', '--help', '-h', '--version', '--dpop']);
 // Same rule as the library for numbers from the wire: no "", "1e3" or "5abc".
 const SECONDS = /^\d+(\.\d+)?$/;
@@ -91,6 +93,22 @@ function tokenize(argv: readonly string[]): { switches: string[]; values: Map<st
     }
   }
   return { switches, values };
+}
+
+/** `--param NAME=VALUE` values as pairs; scope and resource have flags of their own. */
+function extraParameters(given: readonly string[]): Array<[string, string]> {
+  const seen = new Set<string>();
+  return given.map((value) => {
+    const eq = value.indexOf('=');
+    // dg:cli:param: NAME=VALUE with a non-empty NAME; a value may itself contain "=".
+    if (eq < 1) throw new UsageError('--param must be NAME=VALUE');
+    const name = value.slice(0, eq);
+    if (name === 'scope' || name === 'resource') throw new UsageError(`--param ${name}: use --${name}`);
+    // dg:cli:param: a parameter is sent at most once (RFC 8628 §3.1, "MUST NOT be included more than once").
+    if (seen.has(name)) throw new UsageError(`--param ${name} may be given only once`);
+    seen.add(name);
+    return [name, value.slice(eq + 1)];
+  });
 }
 
 function issuerUrl(value: string | undefined): URL {
@@ -144,6 +162,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     clientId,
     auth,
     resources: values.get('--resource') ?? [],
+    parameters: extraParameters(values.get('--param') ?? []),
     json: switches.includes('--json'),
     insecure: switches.includes('--insecure'),
     algorithm: oneOf('--algorithm', single('--algorithm'), ['oidc', 'oauth2'] as const) ?? 'oidc',

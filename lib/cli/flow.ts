@@ -88,6 +88,8 @@ export async function signIn(options: CliOptions, io: CliIO, signal: AbortSignal
     const parameters: Record<string, string | string[]> = {};
     if (options.scope !== undefined) parameters['scope'] = options.scope;
     parameters['resource'] = options.resources;
+    // dg:cli:param: --param NAME=VALUE adds a parameter; the library refuses the names it sets itself.
+    for (const [name, value] of options.parameters) parameters[name] = value;
     // --dpop: a fresh, non-extractable ES256 key for this sign-in; the device code is bound to it (dpop_jkt).
     // dg:dpop:cli: a fresh, non-extractable ES256 key for this sign-in only: dpop_jkt, a proof on every poll, a DPoP-bound token
     const DPoP = options.dpop === true ? getDPoPHandle(config, await randomDPoPKeyPair()) : undefined;

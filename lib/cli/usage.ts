@@ -37,6 +37,8 @@ Options:
   --key FILE            Private key for private_key_jwt: PEM (PKCS#8) or a private JWK file
   --scope S             Space-separated scopes to request
   --resource URI        Resource indicator (RFC 8707); repeat for several
+  --param NAME=VALUE    Extra parameter of the device authorization request (e.g.
+                        audience=... for Auth0, start_url=... for aws-sso); once per NAME
   --algorithm NAME      Discovery: oidc (/.well-known/openid-configuration appended, default)
                         or oauth2 (RFC 8414 /.well-known/oauth-authorization-server inserted)
   --json                Print only the token response as JSON on stdout; prompts go to stderr
@@ -44,7 +46,8 @@ Options:
   --timeout SECONDS     HTTP request timeout (default 30)
   --profile NAME        Translate a provider's deviations from RFC 8628 (README, "Provider
                         profiles"); fills in the issuer and endpoints where the profile knows
-                        them, and sends --scope and --resource on the polls too. NAME is one of:
+                        them, and sends --scope, --resource and --param on the polls too.
+                        NAME is one of:
                         ${Object.keys(profiles).join(', ')}
   --dpop                Bind the token to a new DPoP key (RFC 9449); the key is never saved
   --qr, --no-qr         Force or suppress the QR code (default: shown when stderr is a terminal)
