@@ -88,11 +88,15 @@ test('dg:compat:poll-signature rfc8628:3.5:slow-down openid-client-style program
 
 test('dg:compat:poll-signature dg:polling:transient-classes openid-client-style program: a 503 in the middle of polling does not end the login', async () => {
   const { outcome, server } = await login({}, (s, code) => {
-    // Polls come at the 1 s floor: pending at 1 s, the 503 at 2 s, the token at 4 s (after 2·interval).
-    later(1300, () => {
+    // Polls come at the 1 s floor: once the first (pending) has arrived, the next one gets the 503,
+    // and the one after it (2·interval later) the token. Keyed on the request, not on a timer, so a
+    // loaded machine cannot reorder it.
+    const watch = setInterval(() => {
+      if (!s.requests.some((q) => q.endpoint === 'token')) return;
+      clearInterval(watch);
       s.injectFaults({ kind: 'status', status: 503 });
-      later(100, () => s.approve(code.user_code));
-    });
+      s.approve(code.user_code);
+    }, 20);
   });
   assert.equal(outcome.status, 'authorized');
   const token = server.requests.filter((q) => q.endpoint === 'token');

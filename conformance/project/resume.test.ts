@@ -128,11 +128,11 @@ test('dg:polling:resume-no-early dg:polling:state-json a flow killed (SIGKILL) i
 test('dg:polling:resume-no-early a flow killed while a request was in flight (phase requesting) resumes a full interval after that request was sent', async () => {
   const { server, url, stateFile, cleanup } = await fixture();
   try {
+    // The first poll is pending; the second never gets an answer: the process dies with it in
+    // flight. Queued before the start, so no timing on a loaded machine can move them.
+    server.injectFaults({ kind: 'json', status: 400, body: { error: 'authorization_pending' } }, { kind: 'hang' });
     const first = child('start', url, stateFile);
     const { user_code } = (await first.line()) as { user_code: string };
-    // The second poll never gets an answer: the process dies with it in flight.
-    await stateWhen(stateFile, (s) => s.polls >= 1 && s.phase === 'waiting');
-    server.injectFaults({ kind: 'hang' });
     const saved = await stateWhen(stateFile, (s) => s.phase === 'requesting' && s.polls === 2);
     // onState runs before the request leaves: kill only once the server holds the hung request.
     await until(() => server.requests.filter((q) => q.endpoint === 'token').length === 2);
