@@ -8,10 +8,10 @@
  */
 
 import type { ClientAuth } from '../oauth/client-auth.ts';
-import { Configuration, allowInsecureRequests } from '../oauth/configuration.ts';
+import { Configuration, allowInsecureRequests, requireEndpoint } from '../oauth/configuration.ts';
 import { ClientError, argumentError } from '../errors.ts';
 import { customFetch, send, type CustomFetch, type HttpResponse } from '../http/http.ts';
-import { isJsonMediaType, parseJsonObject, type JsonObject } from '../http/json.ts';
+import { readJsonObject, type JsonObject } from '../http/json.ts';
 import type { ClientMetadata, ServerMetadata } from '../oauth/metadata.ts';
 import { errorFromBody } from '../oauth/oauth-error.ts';
 import { profileHint } from '../oauth/profile-hint.ts';
@@ -106,11 +106,8 @@ async function fetchMetadata(url: URL, insecure: boolean, options: DiscoveryRequ
   }
   // rfc8414:3.2:status-200-json: "A successful response MUST use the 200 OK HTTP status code and return a JSON object using the "application/json" content type"
   if (http.response.status !== 200) return errorFromBody(http, []);
-  if (!isJsonMediaType(http.response.headers)) {
-    return new ClientError('response content-type must be application/json', { code: 'OAUTH_RESPONSE_IS_NOT_JSON' });
-  }
   try {
-    return parseJsonObject(http.text);
+    return readJsonObject(http.response, http.text);
   } catch (error) {
     return error as ClientError;
   }
@@ -130,16 +127,10 @@ function checkMetadata(metadata: JsonObject, expectedIssuers: URL[]): ServerMeta
     throw new ClientError(`"issuer" property does not match the expected value${profileHint(metadata)}`, { code: 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' });
   }
   // rfc8414:2:token-endpoint-required rfc8628:4:device-endpoint-optional rfc6749:10.14:validate-input: "This is REQUIRED unless only the implicit grant type is supported."; device_authorization_endpoint, when present, is a URL too.
-  for (const name of ['token_endpoint', 'device_authorization_endpoint']) {
-    const value = metadata[name];
-    if (value === undefined && name === 'device_authorization_endpoint') continue;
-    if (typeof value !== 'string' || !URL.canParse(value) || value.includes('#')) {
-      // rfc6749:3.2:no-fragment: "The endpoint URI MUST NOT include a fragment component."
-      throw new ClientError(`authorization server metadata "${name}" must be an absolute URL without a fragment`, {
-        code: 'OAUTH_INVALID_SERVER_METADATA',
-      });
-    }
-  }
+  // rfc6749:3.2:no-fragment: "The endpoint URI MUST NOT include a fragment component."
+  requireEndpoint('token_endpoint', metadata['token_endpoint']);
+  const device = metadata['device_authorization_endpoint'];
+  if (device !== undefined) requireEndpoint('device_authorization_endpoint', device);
   // rfc8414:3.2:other-members rfc8414:3.2:empty-arrays: "Other claims MAY also be returned."; every member is kept, unknown ones and empty arrays included.
   return metadata as ServerMetadata;
 }

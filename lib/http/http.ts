@@ -22,7 +22,10 @@ export interface CustomFetchOptions {
   method: string;
   /** Request headers, names in lower case. */
   headers: Record<string, string>;
-  /** The form-encoded body of a POST. */
+  /**
+   * The form-encoded body of a POST; undefined for a GET. Always one of these two: a subset of
+   * openid-client's `FetchBody`, so a customFetch written for openid-client accepts it as it is.
+   */
   body: string | undefined;
   /** Always `'manual'`: redirects are refused, never followed. */
   redirect: 'manual';
@@ -81,7 +84,7 @@ export interface HttpSettings {
  *
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-9.3 (GET and POST)
  */
-export interface HttpRequest {
+interface HttpRequest {
   method: 'GET' | 'POST';
   url: URL;
   headers: Record<string, string>;
@@ -115,7 +118,7 @@ export const MAX_RESPONSE_BYTES: number = 1024 * 1024;
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1 (TLS for every request)
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-10.8 (no credentials in the clear)
  */
-export function checkProtocol(url: URL, allowInsecureRequests: boolean): void {
+function checkProtocol(url: URL, allowInsecureRequests: boolean): void {
   // rfc9449:1:https: DPoP "MUST always be used in conjunction with HTTPS": DPoP requests take this same check, after the proof is signed and before anything is sent
   if (url.protocol === 'https:') return;
   // rfc8628:3.1:tls rfc6749:10.3:access-token-tls rfc6749:10.8:no-cleartext rfc8414:3:https dg:security:https-only: "All requests from the device MUST use the Transport Layer Security (TLS) protocol"; plain http is refused unless the caller opted in.
@@ -213,28 +216,19 @@ async function readCapped(response: Response, signal: AbortSignal, inFlight: InF
   }
   const reader = response.body.getReader();
   inFlight.reader = reader;
-  const chunks: Uint8Array[] = [];
+  // One decoder per body, in stream mode, so a multi-byte character split across chunks stays whole.
+  const utf8 = new TextDecoder();
+  let text = '';
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) break;
+    if (done) return text + utf8.decode();
     size += value.byteLength;
     // dg:security:body-size-cap: a body that passes the cap while streaming is cancelled.
     if (size > MAX_RESPONSE_BYTES) {
       void reader.cancel().catch(() => {});
       throw tooLarge();
     }
-    chunks.push(value);
+    text += utf8.decode(value, { stream: true });
   }
-  // One decode at the end, so a multi-byte character split across chunks stays whole.
-  if (chunks.length === 1) return utf8.decode(chunks[0]);
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return utf8.decode(all);
 }
-
-const utf8 = new TextDecoder();

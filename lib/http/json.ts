@@ -29,6 +29,20 @@ export function isJsonMediaType(headers: Headers): boolean {
 }
 
 /**
+ * Reads a response body that must be a JSON object: the media type first, then
+ * {@link parseJsonObject}.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8259#section-11 (application/json)
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-3.2 (a 200 with a JSON object)
+ */
+export function readJsonObject(response: Response, text: string): JsonObject {
+  if (!isJsonMediaType(response.headers)) {
+    throw new ClientError('response content-type must be application/json', { code: 'OAUTH_RESPONSE_IS_NOT_JSON' });
+  }
+  return parseJsonObject(text);
+}
+
+/**
  * Parses `text` as a JSON object. A body that is not JSON, not an object, or that carries a
  * `__proto__` member anywhere is refused.
  *
@@ -84,7 +98,12 @@ function hasProtoKey(value: unknown): boolean {
   return Object.values(value).some(hasProtoKey);
 }
 
-function invalid(name: string, what: string): ClientError {
+/**
+ * OAUTH_INVALID_RESPONSE for a member of a response body: `response body "<name>" property must be <what>`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-10.14 (validate every value received)
+ */
+export function invalidMember(name: string, what: string): ClientError {
   return new ClientError(`response body "${name}" property must be ${what}`, { code: 'OAUTH_INVALID_RESPONSE' });
 }
 
@@ -96,7 +115,7 @@ function invalid(name: string, what: string): ClientError {
 export function requireString(body: JsonObject, name: string): string {
   const value = body[name];
   // rfc8628:3.2:required-members rfc6749:10.14:validate-input dg:security:wrong-types-rejected: "The authorization server and client MUST sanitize (and validate when possible) any value received"; a required member is a non-empty string.
-  if (typeof value !== 'string' || value.length === 0) throw invalid(name, 'a non-empty string');
+  if (typeof value !== 'string' || value.length === 0) throw invalidMember(name, 'a non-empty string');
   return value;
 }
 
@@ -109,7 +128,7 @@ export function optionalString(body: JsonObject, name: string): string | undefin
   const value = body[name];
   if (value === undefined) return undefined;
   // rfc6749:10.14:validate-input dg:security:wrong-types-rejected: "The authorization server and client MUST sanitize (and validate when possible) any value received"; an optional member, when present, is a string.
-  if (typeof value !== 'string') throw invalid(name, 'a string');
+  if (typeof value !== 'string') throw invalidMember(name, 'a string');
   return value;
 }
 
@@ -129,10 +148,10 @@ export function optionalSeconds(body: JsonObject, name: string, positive: boolea
   // dg:tolerance:numeric-strings: a JSON number, or a string that is wholly digits with an optional fraction; never Number("") or parseFloat("5abc").
   if (typeof value === 'number') seconds = value;
   else if (typeof value === 'string' && STRICT_NUMBER.test(value)) seconds = Number(value);
-  else throw invalid(name, 'a number');
+  else throw invalidMember(name, 'a number');
   // rfc6749:10.14:validate-input dg:security:wrong-types-rejected: "The authorization server and client MUST sanitize (and validate when possible) any value received"; out-of-range numbers are refused.
   if (!Number.isFinite(seconds) || seconds < 0 || (positive && seconds === 0)) {
-    throw invalid(name, positive ? 'a positive finite number' : 'a non-negative finite number');
+    throw invalidMember(name, positive ? 'a positive finite number' : 'a non-negative finite number');
   }
   return seconds;
 }
