@@ -135,6 +135,13 @@ function checkMetadata(metadata: JsonObject, expectedIssuers: URL[]): ServerMeta
   return metadata as ServerMetadata;
 }
 
+/** Gives a Configuration the timeout and customFetch of the options, through their checking setters. */
+function configure(config: Configuration, options: DiscoveryRequestOptions): Configuration {
+  if (options.timeout !== undefined) config.timeout = options.timeout;
+  config[customFetch] = options[customFetch];
+  return config;
+}
+
 /**
  * Discovers the authorization server's metadata and returns a {@link Configuration}, with
  * openid-client v6's signature. Falls back to the next location only on a network error, a
@@ -161,9 +168,10 @@ export async function discovery(
 ): Promise<Configuration> {
   // dg:compat:discovery-signature dg:compat:arg-errors: server must be a URL instance, as in openid-client.
   if (!(server instanceof URL)) throw argumentError('"server" must be an instance of URL', 'ERR_INVALID_ARG_TYPE');
-  // An empty '?' or '#' is still a component, though URL reports search and hash as ''.
+  // The href, because an empty '?' or '#' is still a component though URL reports search and hash
+  // as ''; elsewhere in an href both are percent-encoded.
   // rfc8414:2:issuer-shape: "a URL that uses the "https" scheme and has no query or fragment components"
-  if (server.search !== '' || server.hash !== '' || /[?#]/.test(server.href)) {
+  if (/[?#]/.test(server.href)) {
     throw argumentError('"server" must not have a query or a fragment', 'ERR_INVALID_ARG_VALUE');
   }
   // dg:security:endpoint-userinfo: credentials in the issuer URL would be sent nowhere useful.
@@ -173,9 +181,7 @@ export async function discovery(
   const opts = options ?? {};
   // Checked by the very setters that will receive them (a throwaway Configuration, so the checks live in one place).
   // dg:compat:arg-errors: every argument is checked before any request is sent.
-  const probe = new Configuration({ issuer: server.href }, clientId, metadata, clientAuth);
-  if (opts.timeout !== undefined) probe.timeout = opts.timeout;
-  probe[customFetch] = opts[customFetch];
+  configure(new Configuration({ issuer: server.href }, clientId, metadata, clientAuth), opts);
   if (opts.execute !== undefined && !(Array.isArray(opts.execute) && opts.execute.every((fn) => typeof fn === 'function'))) {
     throw argumentError('"options.execute" must be an array of functions', 'ERR_INVALID_ARG_TYPE');
   }
@@ -188,9 +194,7 @@ export async function discovery(
   if (found instanceof Error && urls[1] !== undefined) found = await fetchMetadata(urls[1], insecure, opts);
   if (found instanceof Error) throw found;
   // rfc8414:3.3:mismatch-unused dg:compat:discovery-signature: "If these values are not identical, the data contained in the response MUST NOT be used."; a Configuration exists only for a document that passed every check.
-  const config = new Configuration(checkMetadata(found, issuers), clientId, metadata, clientAuth);
-  if (opts.timeout !== undefined) config.timeout = opts.timeout;
-  config[customFetch] = opts[customFetch];
+  const config = configure(new Configuration(checkMetadata(found, issuers), clientId, metadata, clientAuth), opts);
   for (const fn of opts.execute ?? []) fn(config);
   return config;
 }

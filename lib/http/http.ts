@@ -159,7 +159,7 @@ async function exchange(fetchImpl: CustomFetch, request: HttpRequest, signal: Ab
   }
   // rfc8414:3.2:status-200-json dg:security:no-redirects: "A successful response MUST use the 200 OK HTTP status code"; redirect: 'manual' gives a 3xx (or, in browsers, an opaque redirect with status 0), which is refused and never followed.
   if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
-    void response.body?.cancel().catch(() => {});
+    discard(response.body);
     // dg:security:no-response-in-cause: the Response stays off `cause`.
     throw withResponse(new ClientError('unexpected HTTP redirect response; redirects are not followed', { code: 'OAUTH_RESPONSE_IS_NOT_CONFORM' }), response);
   }
@@ -186,7 +186,7 @@ export async function send(settings: HttpSettings, request: HttpRequest, signal?
     const { response, text } = await race((aborted) => (running = exchange(fetchImpl, request, aborted, inFlight)), settings.timeout * 1000, signal);
     return { response, text, receivedAt: settings.now === undefined ? Date.now() : settings.now() };
   } catch (cause) {
-    void inFlight.reader?.cancel().catch(() => {}); // a body that ignores the signal stops here
+    discard(inFlight.reader); // a body that ignores the signal stops here
     // dg:polling:single-flight: a fetch that ignores its signal may still be running; say when it ends.
     if (running !== undefined) settings.onUnsettled?.(running.then(noop, noop));
     if (cause instanceof ClientError) throw cause;
@@ -195,6 +195,11 @@ export async function send(settings: HttpSettings, request: HttpRequest, signal?
 }
 
 function noop(): void {}
+
+/** Drops a body unread; a cancel that fails has nothing left to tell. */
+function discard(body: { cancel(): Promise<void> } | null | undefined): void {
+  void body?.cancel().catch(noop);
+}
 
 function tooLarge(): ClientError {
   return new ClientError(`response body exceeds ${MAX_RESPONSE_BYTES} bytes`, { code: 'OAUTH_RESPONSE_TOO_LARGE' });
@@ -205,14 +210,15 @@ async function readCapped(response: Response, signal: AbortSignal, inFlight: InF
   const declared = Number(response.headers.get('content-length') ?? '0');
   // dg:security:body-size-cap: a declared Content-Length over the cap is refused before the body is read.
   if (declared > MAX_RESPONSE_BYTES) {
-    void response.body?.cancel().catch(() => {});
+    discard(response.body);
     throw tooLarge();
   }
   if (response.body === null) return '';
-  // `send` gave up (abort or timeout) before this body arrived: drop it unread.
+  // `send` gave up (abort or timeout) before this body arrived: drop it unread. The signal's
+  // reason is the ClientError that `send` was rejected with already.
   if (signal.aborted) {
-    void response.body.cancel().catch(() => {});
-    throw new ClientError('operation aborted', { code: 'OAUTH_ABORT' });
+    discard(response.body);
+    throw signal.reason;
   }
   const reader = response.body.getReader();
   inFlight.reader = reader;
@@ -226,7 +232,7 @@ async function readCapped(response: Response, signal: AbortSignal, inFlight: InF
     size += value.byteLength;
     // dg:security:body-size-cap: a body that passes the cap while streaming is cancelled.
     if (size > MAX_RESPONSE_BYTES) {
-      void reader.cancel().catch(() => {});
+      discard(reader);
       throw tooLarge();
     }
     text += utf8.decode(value, { stream: true });

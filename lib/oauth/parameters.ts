@@ -38,11 +38,9 @@ function entriesOf(parameters: RequestParameters | undefined): Array<[string, st
   }
   const entries: Array<[string, string]> = [];
   for (const [name, value] of Object.entries(parameters)) {
-    if (typeof value !== 'string' && !Array.isArray(value)) {
-      throw argumentError(`parameter "${name}" must be a string or an array of strings`, 'ERR_INVALID_ARG_TYPE');
-    }
-    for (const item of typeof value === 'string' ? [value] : value) {
-      if (typeof item !== 'string') throw argumentError(`parameter "${name}" must be a string`, 'ERR_INVALID_ARG_TYPE');
+    // One level: a string stays itself and an array gives its items; anything else fails below.
+    for (const item of [value].flat()) {
+      if (typeof item !== 'string') throw argumentError(`parameter "${name}" must be a string or an array of strings`, 'ERR_INVALID_ARG_TYPE');
       entries.push([name, item]);
     }
   }
