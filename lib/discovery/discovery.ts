@@ -56,7 +56,7 @@ function issuersOfWellKnown(url: URL): URL[] {
 /** RFC 8414 §3: insert the well-known segment between the host and the issuer's path, without its trailing "/". */
 function inserted(issuer: URL, suffix: string): URL {
   // rfc8414:3.1:trailing-slash: "any terminating "/" MUST be removed before inserting "/.well-known/" and the well-known URI suffix"
-  const path = issuer.pathname === '/' ? '' : issuer.pathname.replace(/\/$/, '');
+  const path = issuer.pathname.replace(/\/$/, ''); // a bare "/" too
   // rfc8414:3:well-known-insert: "inserting a well-known URI string into the authorization server's issuer identifier between the host component and the path component, if any."
   return new URL(issuer.origin + WELL_KNOWN + suffix + path);
 }
@@ -100,8 +100,7 @@ async function fetchMetadata(url: URL, insecure: boolean, options: DiscoveryRequ
     const code = (error as ClientError).code;
     // A refused redirect (OAUTH_RESPONSE_IS_NOT_CONFORM) is a non-200 status: the next location may still answer.
     // rfc8414:5:oidc-fallback: "only if the retrieval from that location fails should they fall back"; an abort, a forbidden protocol or an oversized body is thrown instead.
-    const retryable = code === 'OAUTH_NETWORK_ERROR' || code === 'OAUTH_TIMEOUT' || code === 'OAUTH_RESPONSE_IS_NOT_CONFORM';
-    if (!options.signal?.aborted && retryable) return error as ClientError;
+    if (!options.signal?.aborted && ['OAUTH_NETWORK_ERROR', 'OAUTH_TIMEOUT', 'OAUTH_RESPONSE_IS_NOT_CONFORM'].includes(code)) return error as ClientError;
     throw error; // an abort, a forbidden protocol, an oversized body: trying elsewhere would not help
   }
   // rfc8414:3.2:status-200-json: "A successful response MUST use the 200 OK HTTP status code and return a JSON object using the "application/json" content type"

@@ -132,11 +132,12 @@ function checkProtocol(url: URL, allowInsecureRequests: boolean): void {
 }
 
 /**
- * A Response, also from another fetch implementation (the undici package, polyfills): their
- * classes are not the global Response, so `instanceof` alone would refuse them.
+ * A Response, also from another fetch implementation (the undici package, polyfills) or realm:
+ * their classes are not the global Response, so the brand is read from the tag every Response
+ * carries (`Response.prototype[Symbol.toStringTag]`), not from `instanceof`.
  */
 function isResponse(value: unknown): value is Response {
-  return value instanceof Response || (typeof value === 'object' && value !== null && (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'Response');
+  return Object.prototype.toString.call(value) === '[object Response]';
 }
 
 /** The body reader of a request in flight, so that giving up on the request also stops the read. */
@@ -145,7 +146,9 @@ interface InFlight {
 }
 
 /** Fetches and reads the body. Settles on its own schedule; `send` may have given up on it already. */
-async function exchange(fetchImpl: CustomFetch, request: HttpRequest, signal: AbortSignal, inFlight: InFlight): Promise<{ response: Response; text: string }> {
+async function exchange(settings: HttpSettings, request: HttpRequest, signal: AbortSignal, inFlight: InFlight): Promise<HttpResponse> {
+  // dg:compat:customfetch-shape: config[customFetch] replaces fetch; native fetch accepts this shape, and the cast only widens `body: undefined` for GET.
+  const fetchImpl: CustomFetch = settings.fetch ?? (fetch as CustomFetch);
   // rfc6749:3.2:keep-query dg:security:no-redirects dg:compat:customfetch-shape: "which MUST be retained when adding additional query parameters"; the URL goes out as given, with a plain init object and redirect: 'manual'.
   const response = await fetchImpl(request.url.href, {
     method: request.method,
@@ -161,9 +164,10 @@ async function exchange(fetchImpl: CustomFetch, request: HttpRequest, signal: Ab
   if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
     discard(response.body);
     // dg:security:no-response-in-cause: the Response stays off `cause`.
-    throw withResponse(new ClientError('unexpected HTTP redirect response; redirects are not followed', { code: 'OAUTH_RESPONSE_IS_NOT_CONFORM' }), response);
+    throw withResponse(new ClientError('redirect responses are not followed', { code: 'OAUTH_RESPONSE_IS_NOT_CONFORM' }), response);
   }
-  return { response, text: await readCapped(response, signal, inFlight) };
+  const text = await readCapped(response, signal, inFlight);
+  return { response, text, receivedAt: settings.now === undefined ? Date.now() : settings.now() };
 }
 
 /**
@@ -178,13 +182,10 @@ export async function send(settings: HttpSettings, request: HttpRequest, signal?
   // rfc8628:3.1:tls rfc6749:10.3:access-token-tls rfc6749:10.8:no-cleartext rfc8414:3:https dg:security:https-only: "Access token credentials MUST only be transmitted using TLS"; checked before fetch is called.
   checkProtocol(request.url, settings.allowInsecureRequests);
   const inFlight: InFlight = {};
-  // dg:compat:customfetch-shape: config[customFetch] replaces fetch; native fetch accepts this shape, and the cast only widens `body: undefined` for GET.
-  const fetchImpl: CustomFetch = settings.fetch ?? (fetch as CustomFetch);
   let running: Promise<unknown> | undefined;
   try {
     // dg:compat:timeout-default: the configuration's timeout (seconds) bounds the whole exchange, ending in OAUTH_TIMEOUT.
-    const { response, text } = await race((aborted) => (running = exchange(fetchImpl, request, aborted, inFlight)), settings.timeout * 1000, signal);
-    return { response, text, receivedAt: settings.now === undefined ? Date.now() : settings.now() };
+    return await race((aborted) => (running = exchange(settings, request, aborted, inFlight)), settings.timeout * 1000, signal);
   } catch (cause) {
     discard(inFlight.reader); // a body that ignores the signal stops here
     // dg:polling:single-flight: a fetch that ignores its signal may still be running; say when it ends.

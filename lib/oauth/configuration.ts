@@ -128,8 +128,7 @@ export class Configuration {
     }
     // dg:compat:configuration-constructor: client metadata is an object, or a string taken as the client_secret.
     for (const name of ENDPOINTS) parseEndpoint(name, server[name]);
-    const extra = typeof metadata === 'string' ? { client_secret: metadata } : { ...metadata };
-    const client: ClientMetadata = frozenCopy({ ...extra, client_id: clientId });
+    const client: ClientMetadata = frozenCopy({ ...(typeof metadata === 'string' ? { client_secret: metadata } : metadata), client_id: clientId });
     // dg:compat:default-client-auth rfc8628:5.6:public-client: "they should be treated as public clients"; ClientSecretPost when there is a secret (openid-client's default), None otherwise.
     const auth = clientAuth ?? (typeof client.client_secret === 'string' ? ClientSecretPost() : None());
     // dg:compat:configuration-constructor dg:compat:timeout-default: frozen copies, so that the caller cannot change the configuration through its objects; the timeout defaults to 30 seconds.
