@@ -223,19 +223,22 @@ async function readCapped(response: Response, signal: AbortSignal, inFlight: InF
   }
   const reader = response.body.getReader();
   inFlight.reader = reader;
-  // One decoder per body, in stream mode, so a multi-byte character split across chunks stays whole.
-  const utf8 = new TextDecoder();
-  let text = '';
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) return text + utf8.decode();
+    if (done) break;
     size += value.byteLength;
     // dg:security:body-size-cap: a body that passes the cap while streaming is cancelled.
     if (size > MAX_RESPONSE_BYTES) {
       discard(reader);
       throw tooLarge();
     }
-    text += utf8.decode(value, { stream: true });
+    chunks.push(value);
   }
+  // One decode over the whole body, so a multi-byte character split across chunks stays whole;
+  // the shared decoder for the usual single chunk (cheaper than a Blob).
+  return chunks.length === 1 ? utf8.decode(chunks[0]) : new Blob(chunks).text();
 }
+
+const utf8 = new TextDecoder();
