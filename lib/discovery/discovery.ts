@@ -8,9 +8,9 @@
  */
 
 import type { ClientAuth } from '../oauth/client-auth.ts';
-import { Configuration, allowInsecureRequests, requireEndpoint } from '../oauth/configuration.ts';
+import { Configuration, allowInsecureRequests, requestContext, requireEndpoint } from '../oauth/configuration.ts';
 import { ClientError, argumentError } from '../errors.ts';
-import { customFetch, send, type CustomFetch, type HttpResponse } from '../http/http.ts';
+import { customFetch, send, type CustomFetch, type HttpResponse, type HttpSettings } from '../http/http.ts';
 import { readJsonObject, type JsonObject } from '../http/json.ts';
 import type { ClientMetadata, ServerMetadata } from '../oauth/metadata.ts';
 import { errorFromBody } from '../oauth/oauth-error.ts';
@@ -87,20 +87,16 @@ export function discoveryUrls(server: URL, algorithm: 'oidc' | 'oauth2', insertT
 }
 
 /** Fetches one metadata document; a fault that allows trying the next location is returned, not thrown. */
-async function fetchMetadata(url: URL, insecure: boolean, options: DiscoveryRequestOptions): Promise<JsonObject | Error> {
+async function fetchMetadata(url: URL, settings: HttpSettings, signal: AbortSignal | undefined): Promise<JsonObject | Error> {
   let http: HttpResponse;
   try {
     // rfc8414:3.1:get rfc8414:3:https dg:tolerance:accept-json: "An authorization server metadata document MUST be queried using an HTTP "GET" request at the previously specified path."; a GET with no body and Accept: application/json, over https unless the caller opted in.
-    http = await send(
-      { fetch: options[customFetch], timeout: options.timeout ?? 30, allowInsecureRequests: insecure },
-      { method: 'GET', url, headers: { accept: 'application/json' } },
-      options.signal,
-    );
+    http = await send(settings, { method: 'GET', url, headers: { accept: 'application/json' } }, signal);
   } catch (error) {
     const code = (error as ClientError).code;
     // A refused redirect (OAUTH_RESPONSE_IS_NOT_CONFORM) is a non-200 status: the next location may still answer.
     // rfc8414:5:oidc-fallback: "only if the retrieval from that location fails should they fall back"; an abort, a forbidden protocol or an oversized body is thrown instead.
-    if (!options.signal?.aborted && ['OAUTH_NETWORK_ERROR', 'OAUTH_TIMEOUT', 'OAUTH_RESPONSE_IS_NOT_CONFORM'].includes(code)) return error as ClientError;
+    if (!signal?.aborted && ['OAUTH_NETWORK_ERROR', 'OAUTH_TIMEOUT', 'OAUTH_RESPONSE_IS_NOT_CONFORM'].includes(code)) return error as ClientError;
     throw error; // an abort, a forbidden protocol, an oversized body: trying elsewhere would not help
   }
   // rfc8414:3.2:status-200-json: "A successful response MUST use the 200 OK HTTP status code and return a JSON object using the "application/json" content type"
@@ -178,19 +174,21 @@ export async function discovery(
     throw argumentError('"server" must not contain credentials', 'ERR_INVALID_ARG_VALUE');
   }
   const opts = options ?? {};
-  // Checked by the very setters that will receive them (a throwaway Configuration, so the checks live in one place).
+  // Checked by the very setters that will receive them (a throwaway Configuration, so the checks live
+  // in one place); its request settings then serve the discovery request itself.
   // dg:compat:arg-errors: every argument is checked before any request is sent.
-  configure(new Configuration({ issuer: server.href }, clientId, metadata, clientAuth), opts);
+  const probe = configure(new Configuration({ issuer: server.href }, clientId, metadata, clientAuth), opts);
   if (opts.execute !== undefined && !(Array.isArray(opts.execute) && opts.execute.every((fn) => typeof fn === 'function'))) {
     throw argumentError('"options.execute" must be an array of functions', 'ERR_INVALID_ARG_TYPE');
   }
   // dg:security:insecure-opt-in rfc8414:3:https: "This path MUST use the "https" scheme."; http only with execute: [allowInsecureRequests].
-  const insecure = opts.execute?.includes(allowInsecureRequests) === true;
+  if (opts.execute?.includes(allowInsecureRequests)) allowInsecureRequests(probe);
+  const { http } = requestContext(probe);
   // rfc8414:3:suffix-declared dg:compat:discovery-oidc-default: "An OAuth 2.0 application using this specification MUST specify what well-known URI suffix it will use for this purpose."; options.algorithm states it, 'oidc' by default as in openid-client.
   const { urls, issuers } = discoveryUrls(server, opts.algorithm ?? 'oidc', opts.insertThenAppend === true);
-  let found: JsonObject | Error = await fetchMetadata(urls[0]!, insecure, opts);
+  let found: JsonObject | Error = await fetchMetadata(urls[0]!, http, opts.signal);
   // rfc8414:5:oidc-fallback: "only if the retrieval from that location fails should they fall back"
-  if (found instanceof Error && urls[1] !== undefined) found = await fetchMetadata(urls[1], insecure, opts);
+  if (found instanceof Error && urls[1] !== undefined) found = await fetchMetadata(urls[1], http, opts.signal);
   if (found instanceof Error) throw found;
   // rfc8414:3.3:mismatch-unused dg:compat:discovery-signature: "If these values are not identical, the data contained in the response MUST NOT be used."; a Configuration exists only for a document that passed every check.
   const config = configure(new Configuration(checkMetadata(found, issuers), clientId, metadata, clientAuth), opts);

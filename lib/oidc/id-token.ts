@@ -67,9 +67,9 @@ function decodePart(part: string): JsonObject {
 }
 
 function decodeParts(jwt: string): JsonObject[] {
-  const parts = jwt.split('.');
-  if (parts.length !== 3 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\./.test(jwt)) throw invalid('"id_token" must be a compact JWS');
-  return parts.slice(0, 2).map(decodePart);
+  // Three parts: a base64url header and payload, then the signature (not read here).
+  if (!/^[\w-]+\.[\w-]+\.[^.]*$/.test(jwt)) throw invalid('"id_token" must be a compact JWS');
+  return jwt.split('.', 2).map(decodePart);
 }
 
 function badClaim(name: string): ClientError {
