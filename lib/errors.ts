@@ -122,7 +122,7 @@ export class ResponseBodyError extends Error {
     if (body.error_description !== undefined) this.error_description = body.error_description;
     if (body.error_uri !== undefined) this.error_uri = body.error_uri;
     this.status = response.status;
-    Object.defineProperty(this, 'response', { value: response, enumerable: false });
+    withResponse(this, response);
   }
 }
 
@@ -170,7 +170,7 @@ export class WWWAuthenticateChallengeError extends Error {
     if (error !== undefined) this.error = error;
     if (description !== undefined) this.error_description = description;
     // dg:compat:error-classes: as in openid-client, the Response is there but not enumerable.
-    Object.defineProperty(this, 'response', { value: response, enumerable: false });
+    withResponse(this, response);
   }
 }
 
@@ -205,7 +205,7 @@ export function argumentError(message: string, code: 'ERR_INVALID_ARG_TYPE' | 'E
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
-export function withResponse(error: ClientError, response: Response): ClientError {
+export function withResponse<E extends Error>(error: E, response: Response): E {
   Object.defineProperty(error, 'response', { value: response, enumerable: false });
   return error;
 }

@@ -33,10 +33,12 @@ test('rfc6749:B:form-encoding lone surrogates do not throw; they become U+FFFD',
   }
   assert.equal(formEncode('\ud800'), '%EF%BF%BD');
   assert.equal(formEncode('a\udc00b'), 'a%EF%BF%BDb');
-  // The octet path applies App. B in full too: unreserved kept, space as '+', the rest %HH.
+  // Around a lone surrogate App. B applies in full too: unreserved kept, space as '+', the rest %HH.
   assert.equal(formEncode("\ud800 a-._~!'()*£"), "%EF%BF%BD+a-._~%21%27%28%29%2A%C2%A3");
-  assert.equal(formEncode("\ud800 a-._~!'()*£").slice(9), formEncode(" a-._~!'()*£"), 'both paths agree');
+  assert.equal(formEncode("\ud800 a-._~!'()*£").slice(9), formEncode(" a-._~!'()*£"), 'the surrogate changes nothing around it');
   assert.equal(formBody(new URLSearchParams([['k\ud800', 'v']])), 'k%EF%BF%BD=v');
+  // A valid pair next to lone surrogates stays one character (4 octets); only the lone ones change.
+  assert.equal(formEncode('\udc00\ud83d\ude00\ud800'), '%EF%BF%BD%F0%9F%98%80%EF%BF%BD');
 });
 
 test('rfc6749:B:form-encoding request bodies go out UTF-8 form-encoded, and a server decodes the values back', async () => {

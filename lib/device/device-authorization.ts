@@ -8,7 +8,7 @@
 
 import { endpoint, requestContext, type Configuration } from '../oauth/configuration.ts';
 import { ClientError, ResponseBodyError } from '../errors.ts';
-import { isJsonMediaType, optionalSeconds, optionalString, parseJsonObject, requireString, type JsonObject } from '../http/json.ts';
+import { invalidMember, optionalSeconds, optionalString, readJsonObject, requireString, type JsonObject } from '../http/json.ts';
 import { errorFromBody, readOAuthError } from '../oauth/oauth-error.ts';
 import { requestParameters, type RequestParameters } from '../oauth/parameters.ts';
 import { profileHint } from '../oauth/profile-hint.ts';
@@ -108,9 +108,7 @@ function validated(body: JsonObject, allowInsecure: boolean): DeviceAuthorizatio
   const complete = optionalString(body, 'verification_uri_complete');
   // rfc8628:3.2:required-members dg:tolerance:numeric-strings: "expires_in REQUIRED."; a positive number, or a strict numeric string.
   const expiresIn = optionalSeconds(body, 'expires_in', true);
-  if (expiresIn === undefined) {
-    throw new ClientError('response body "expires_in" property must be a positive number', { code: 'OAUTH_INVALID_RESPONSE' });
-  }
+  if (expiresIn === undefined) throw invalidMember('expires_in', 'a positive number');
   // dg:security:verification-uri-https dg:security:verification-uri-scheme: both URIs are checked before anything is returned.
   // dg:polling:interval-floor: an interval of 0 is floored by the poller, not refused.
   const interval = optionalSeconds(body, 'interval', false);
@@ -131,20 +129,13 @@ function validated(body: JsonObject, allowInsecure: boolean): DeviceAuthorizatio
 export function readDeviceAuthorizationResponse({ http, secrets }: Pick<PostResult, 'http' | 'secrets'>, allowInsecure: boolean): DeviceAuthorizationResponse {
   // rfc8628:3.2:error-response rfc8628:3.2:json-200 rfc6749:5.2:error-member rfc8707:2:invalid-target: "the authorization server responds in the same way as the token endpoint specified in Section 5.2 of [RFC6749]."; any status but 200 is an error, and polling never starts.
   if (http.response.status !== 200) throw errorFromBody(http, secrets);
-  // rfc8628:3.2:json-200: "using the "application/json" format [RFC8259] with a 200 (OK) status code"
-  if (!isJsonMediaType(http.response.headers)) {
-    throw new ClientError('response content-type must be application/json', { code: 'OAUTH_RESPONSE_IS_NOT_JSON' });
-  }
-  // rfc8628:3.2:json-200 rfc6749:10.14:validate-input: "The authorization server and client MUST sanitize (and validate when possible) any value received"; the body must be a JSON object.
-  const body = parseJsonObject(http.text);
+  // rfc8628:3.2:json-200 rfc6749:10.14:validate-input: "using the "application/json" format [RFC8259] with a 200 (OK) status code"; the body must be a JSON object.
+  const body = readJsonObject(http.response, http.text);
   // dg:tolerance:error-in-200: an `error` member in a 200 is an error, never a success.
   const error = readOAuthError(body, secrets);
   if (error !== undefined) throw new ResponseBodyError(error, http.response);
   // dg:tolerance:error-in-200: an error member that is not a string is refused (OAUTH_INVALID_RESPONSE), never read as a success.
-  if (body['error'] !== undefined) {
-    // As at the token endpoint: an error member that is not a string is never read as a success.
-    throw new ClientError('response body "error" property must be a string', { code: 'OAUTH_INVALID_RESPONSE' });
-  }
+  if (body['error'] !== undefined) throw invalidMember('error', 'a string');
   return validateDeviceAuthorizationResponse(body, allowInsecure);
 }
 

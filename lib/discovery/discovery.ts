@@ -8,10 +8,10 @@
  */
 
 import type { ClientAuth } from '../oauth/client-auth.ts';
-import { Configuration, allowInsecureRequests } from '../oauth/configuration.ts';
+import { Configuration, allowInsecureRequests, requestContext, requireEndpoint } from '../oauth/configuration.ts';
 import { ClientError, argumentError } from '../errors.ts';
-import { customFetch, send, type CustomFetch, type HttpResponse } from '../http/http.ts';
-import { isJsonMediaType, parseJsonObject, type JsonObject } from '../http/json.ts';
+import { customFetch, send, type CustomFetch, type HttpResponse, type HttpSettings } from '../http/http.ts';
+import { readJsonObject, type JsonObject } from '../http/json.ts';
 import type { ClientMetadata, ServerMetadata } from '../oauth/metadata.ts';
 import { errorFromBody } from '../oauth/oauth-error.ts';
 import { profileHint } from '../oauth/profile-hint.ts';
@@ -56,7 +56,7 @@ function issuersOfWellKnown(url: URL): URL[] {
 /** RFC 8414 §3: insert the well-known segment between the host and the issuer's path, without its trailing "/". */
 function inserted(issuer: URL, suffix: string): URL {
   // rfc8414:3.1:trailing-slash: "any terminating "/" MUST be removed before inserting "/.well-known/" and the well-known URI suffix"
-  const path = issuer.pathname === '/' ? '' : issuer.pathname.replace(/\/$/, '');
+  const path = issuer.pathname.replace(/\/$/, ''); // a bare "/" too
   // rfc8414:3:well-known-insert: "inserting a well-known URI string into the authorization server's issuer identifier between the host component and the path component, if any."
   return new URL(issuer.origin + WELL_KNOWN + suffix + path);
 }
@@ -87,30 +87,22 @@ export function discoveryUrls(server: URL, algorithm: 'oidc' | 'oauth2', insertT
 }
 
 /** Fetches one metadata document; a fault that allows trying the next location is returned, not thrown. */
-async function fetchMetadata(url: URL, insecure: boolean, options: DiscoveryRequestOptions): Promise<JsonObject | Error> {
+async function fetchMetadata(url: URL, settings: HttpSettings, signal: AbortSignal | undefined): Promise<JsonObject | Error> {
   let http: HttpResponse;
   try {
     // rfc8414:3.1:get rfc8414:3:https dg:tolerance:accept-json: "An authorization server metadata document MUST be queried using an HTTP "GET" request at the previously specified path."; a GET with no body and Accept: application/json, over https unless the caller opted in.
-    http = await send(
-      { fetch: options[customFetch], timeout: options.timeout ?? 30, allowInsecureRequests: insecure },
-      { method: 'GET', url, headers: { accept: 'application/json' } },
-      options.signal,
-    );
+    http = await send(settings, { method: 'GET', url, headers: { accept: 'application/json' } }, signal);
   } catch (error) {
     const code = (error as ClientError).code;
     // A refused redirect (OAUTH_RESPONSE_IS_NOT_CONFORM) is a non-200 status: the next location may still answer.
     // rfc8414:5:oidc-fallback: "only if the retrieval from that location fails should they fall back"; an abort, a forbidden protocol or an oversized body is thrown instead.
-    const retryable = code === 'OAUTH_NETWORK_ERROR' || code === 'OAUTH_TIMEOUT' || code === 'OAUTH_RESPONSE_IS_NOT_CONFORM';
-    if (!options.signal?.aborted && retryable) return error as ClientError;
+    if (!signal?.aborted && ['OAUTH_NETWORK_ERROR', 'OAUTH_TIMEOUT', 'OAUTH_RESPONSE_IS_NOT_CONFORM'].includes(code)) return error as ClientError;
     throw error; // an abort, a forbidden protocol, an oversized body: trying elsewhere would not help
   }
   // rfc8414:3.2:status-200-json: "A successful response MUST use the 200 OK HTTP status code and return a JSON object using the "application/json" content type"
   if (http.response.status !== 200) return errorFromBody(http, []);
-  if (!isJsonMediaType(http.response.headers)) {
-    return new ClientError('response content-type must be application/json', { code: 'OAUTH_RESPONSE_IS_NOT_JSON' });
-  }
   try {
-    return parseJsonObject(http.text);
+    return readJsonObject(http.response, http.text);
   } catch (error) {
     return error as ClientError;
   }
@@ -130,18 +122,19 @@ function checkMetadata(metadata: JsonObject, expectedIssuers: URL[]): ServerMeta
     throw new ClientError(`"issuer" property does not match the expected value${profileHint(metadata)}`, { code: 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' });
   }
   // rfc8414:2:token-endpoint-required rfc8628:4:device-endpoint-optional rfc6749:10.14:validate-input: "This is REQUIRED unless only the implicit grant type is supported."; device_authorization_endpoint, when present, is a URL too.
-  for (const name of ['token_endpoint', 'device_authorization_endpoint']) {
-    const value = metadata[name];
-    if (value === undefined && name === 'device_authorization_endpoint') continue;
-    if (typeof value !== 'string' || !URL.canParse(value) || value.includes('#')) {
-      // rfc6749:3.2:no-fragment: "The endpoint URI MUST NOT include a fragment component."
-      throw new ClientError(`authorization server metadata "${name}" must be an absolute URL without a fragment`, {
-        code: 'OAUTH_INVALID_SERVER_METADATA',
-      });
-    }
-  }
+  // rfc6749:3.2:no-fragment: "The endpoint URI MUST NOT include a fragment component."
+  requireEndpoint('token_endpoint', metadata['token_endpoint']);
+  const device = metadata['device_authorization_endpoint'];
+  if (device !== undefined) requireEndpoint('device_authorization_endpoint', device);
   // rfc8414:3.2:other-members rfc8414:3.2:empty-arrays: "Other claims MAY also be returned."; every member is kept, unknown ones and empty arrays included.
   return metadata as ServerMetadata;
+}
+
+/** Gives a Configuration the timeout and customFetch of the options, through their checking setters. */
+function configure(config: Configuration, options: DiscoveryRequestOptions): Configuration {
+  if (options.timeout !== undefined) config.timeout = options.timeout;
+  config[customFetch] = options[customFetch];
+  return config;
 }
 
 /**
@@ -170,9 +163,10 @@ export async function discovery(
 ): Promise<Configuration> {
   // dg:compat:discovery-signature dg:compat:arg-errors: server must be a URL instance, as in openid-client.
   if (!(server instanceof URL)) throw argumentError('"server" must be an instance of URL', 'ERR_INVALID_ARG_TYPE');
-  // An empty '?' or '#' is still a component, though URL reports search and hash as ''.
+  // The href, because an empty '?' or '#' is still a component though URL reports search and hash
+  // as ''; elsewhere in an href both are percent-encoded.
   // rfc8414:2:issuer-shape: "a URL that uses the "https" scheme and has no query or fragment components"
-  if (server.search !== '' || server.hash !== '' || /[?#]/.test(server.href)) {
+  if (/[?#]/.test(server.href)) {
     throw argumentError('"server" must not have a query or a fragment', 'ERR_INVALID_ARG_VALUE');
   }
   // dg:security:endpoint-userinfo: credentials in the issuer URL would be sent nowhere useful.
@@ -180,26 +174,24 @@ export async function discovery(
     throw argumentError('"server" must not contain credentials', 'ERR_INVALID_ARG_VALUE');
   }
   const opts = options ?? {};
-  // Checked by the very setters that will receive them (a throwaway Configuration, so the checks live in one place).
+  // Checked by the very setters that will receive them (a throwaway Configuration, so the checks live
+  // in one place); its request settings then serve the discovery request itself.
   // dg:compat:arg-errors: every argument is checked before any request is sent.
-  const probe = new Configuration({ issuer: server.href }, clientId, metadata, clientAuth);
-  if (opts.timeout !== undefined) probe.timeout = opts.timeout;
-  probe[customFetch] = opts[customFetch];
+  const probe = configure(new Configuration({ issuer: server.href }, clientId, metadata, clientAuth), opts);
   if (opts.execute !== undefined && !(Array.isArray(opts.execute) && opts.execute.every((fn) => typeof fn === 'function'))) {
     throw argumentError('"options.execute" must be an array of functions', 'ERR_INVALID_ARG_TYPE');
   }
   // dg:security:insecure-opt-in rfc8414:3:https: "This path MUST use the "https" scheme."; http only with execute: [allowInsecureRequests].
-  const insecure = opts.execute?.includes(allowInsecureRequests) === true;
+  if (opts.execute?.includes(allowInsecureRequests)) allowInsecureRequests(probe);
+  const { http } = requestContext(probe);
   // rfc8414:3:suffix-declared dg:compat:discovery-oidc-default: "An OAuth 2.0 application using this specification MUST specify what well-known URI suffix it will use for this purpose."; options.algorithm states it, 'oidc' by default as in openid-client.
   const { urls, issuers } = discoveryUrls(server, opts.algorithm ?? 'oidc', opts.insertThenAppend === true);
-  let found: JsonObject | Error = await fetchMetadata(urls[0]!, insecure, opts);
+  let found: JsonObject | Error = await fetchMetadata(urls[0]!, http, opts.signal);
   // rfc8414:5:oidc-fallback: "only if the retrieval from that location fails should they fall back"
-  if (found instanceof Error && urls[1] !== undefined) found = await fetchMetadata(urls[1], insecure, opts);
+  if (found instanceof Error && urls[1] !== undefined) found = await fetchMetadata(urls[1], http, opts.signal);
   if (found instanceof Error) throw found;
   // rfc8414:3.3:mismatch-unused dg:compat:discovery-signature: "If these values are not identical, the data contained in the response MUST NOT be used."; a Configuration exists only for a document that passed every check.
-  const config = new Configuration(checkMetadata(found, issuers), clientId, metadata, clientAuth);
-  if (opts.timeout !== undefined) config.timeout = opts.timeout;
-  config[customFetch] = opts[customFetch];
+  const config = configure(new Configuration(checkMetadata(found, issuers), clientId, metadata, clientAuth), opts);
   for (const fn of opts.execute ?? []) fn(config);
   return config;
 }

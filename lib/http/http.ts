@@ -22,7 +22,10 @@ export interface CustomFetchOptions {
   method: string;
   /** Request headers, names in lower case. */
   headers: Record<string, string>;
-  /** The form-encoded body of a POST. */
+  /**
+   * The form-encoded body of a POST; undefined for a GET. Always one of these two: a subset of
+   * openid-client's `FetchBody`, so a customFetch written for openid-client accepts it as it is.
+   */
   body: string | undefined;
   /** Always `'manual'`: redirects are refused, never followed. */
   redirect: 'manual';
@@ -81,7 +84,7 @@ export interface HttpSettings {
  *
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-9.3 (GET and POST)
  */
-export interface HttpRequest {
+interface HttpRequest {
   method: 'GET' | 'POST';
   url: URL;
   headers: Record<string, string>;
@@ -115,7 +118,7 @@ export const MAX_RESPONSE_BYTES: number = 1024 * 1024;
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1 (TLS for every request)
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-10.8 (no credentials in the clear)
  */
-export function checkProtocol(url: URL, allowInsecureRequests: boolean): void {
+function checkProtocol(url: URL, allowInsecureRequests: boolean): void {
   // rfc9449:1:https: DPoP "MUST always be used in conjunction with HTTPS": DPoP requests take this same check, after the proof is signed and before anything is sent
   if (url.protocol === 'https:') return;
   // rfc8628:3.1:tls rfc6749:10.3:access-token-tls rfc6749:10.8:no-cleartext rfc8414:3:https dg:security:https-only: "All requests from the device MUST use the Transport Layer Security (TLS) protocol"; plain http is refused unless the caller opted in.
@@ -129,11 +132,12 @@ export function checkProtocol(url: URL, allowInsecureRequests: boolean): void {
 }
 
 /**
- * A Response, also from another fetch implementation (the undici package, polyfills): their
- * classes are not the global Response, so `instanceof` alone would refuse them.
+ * A Response, also from another fetch implementation (the undici package, polyfills) or realm:
+ * their classes are not the global Response, so the brand is read from the tag every Response
+ * carries (`Response.prototype[Symbol.toStringTag]`), not from `instanceof`.
  */
 function isResponse(value: unknown): value is Response {
-  return value instanceof Response || (typeof value === 'object' && value !== null && (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'Response');
+  return Object.prototype.toString.call(value) === '[object Response]';
 }
 
 /** The body reader of a request in flight, so that giving up on the request also stops the read. */
@@ -142,7 +146,9 @@ interface InFlight {
 }
 
 /** Fetches and reads the body. Settles on its own schedule; `send` may have given up on it already. */
-async function exchange(fetchImpl: CustomFetch, request: HttpRequest, signal: AbortSignal, inFlight: InFlight): Promise<{ response: Response; text: string }> {
+async function exchange(settings: HttpSettings, request: HttpRequest, signal: AbortSignal, inFlight: InFlight): Promise<HttpResponse> {
+  // dg:compat:customfetch-shape: config[customFetch] replaces fetch; native fetch accepts this shape, and the cast only widens `body: undefined` for GET.
+  const fetchImpl: CustomFetch = settings.fetch ?? (fetch as CustomFetch);
   // rfc6749:3.2:keep-query dg:security:no-redirects dg:compat:customfetch-shape: "which MUST be retained when adding additional query parameters"; the URL goes out as given, with a plain init object and redirect: 'manual'.
   const response = await fetchImpl(request.url.href, {
     method: request.method,
@@ -156,11 +162,12 @@ async function exchange(fetchImpl: CustomFetch, request: HttpRequest, signal: Ab
   }
   // rfc8414:3.2:status-200-json dg:security:no-redirects: "A successful response MUST use the 200 OK HTTP status code"; redirect: 'manual' gives a 3xx (or, in browsers, an opaque redirect with status 0), which is refused and never followed.
   if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
-    void response.body?.cancel().catch(() => {});
+    discard(response.body);
     // dg:security:no-response-in-cause: the Response stays off `cause`.
-    throw withResponse(new ClientError('unexpected HTTP redirect response; redirects are not followed', { code: 'OAUTH_RESPONSE_IS_NOT_CONFORM' }), response);
+    throw withResponse(new ClientError('redirect responses are not followed', { code: 'OAUTH_RESPONSE_IS_NOT_CONFORM' }), response);
   }
-  return { response, text: await readCapped(response, signal, inFlight) };
+  const text = await readCapped(response, signal, inFlight);
+  return { response, text, receivedAt: settings.now === undefined ? Date.now() : settings.now() };
 }
 
 /**
@@ -175,15 +182,12 @@ export async function send(settings: HttpSettings, request: HttpRequest, signal?
   // rfc8628:3.1:tls rfc6749:10.3:access-token-tls rfc6749:10.8:no-cleartext rfc8414:3:https dg:security:https-only: "Access token credentials MUST only be transmitted using TLS"; checked before fetch is called.
   checkProtocol(request.url, settings.allowInsecureRequests);
   const inFlight: InFlight = {};
-  // dg:compat:customfetch-shape: config[customFetch] replaces fetch; native fetch accepts this shape, and the cast only widens `body: undefined` for GET.
-  const fetchImpl: CustomFetch = settings.fetch ?? (fetch as CustomFetch);
   let running: Promise<unknown> | undefined;
   try {
     // dg:compat:timeout-default: the configuration's timeout (seconds) bounds the whole exchange, ending in OAUTH_TIMEOUT.
-    const { response, text } = await race((aborted) => (running = exchange(fetchImpl, request, aborted, inFlight)), settings.timeout * 1000, signal);
-    return { response, text, receivedAt: settings.now === undefined ? Date.now() : settings.now() };
+    return await race((aborted) => (running = exchange(settings, request, aborted, inFlight)), settings.timeout * 1000, signal);
   } catch (cause) {
-    void inFlight.reader?.cancel().catch(() => {}); // a body that ignores the signal stops here
+    discard(inFlight.reader); // a body that ignores the signal stops here
     // dg:polling:single-flight: a fetch that ignores its signal may still be running; say when it ends.
     if (running !== undefined) settings.onUnsettled?.(running.then(noop, noop));
     if (cause instanceof ClientError) throw cause;
@@ -192,6 +196,11 @@ export async function send(settings: HttpSettings, request: HttpRequest, signal?
 }
 
 function noop(): void {}
+
+/** Drops a body unread; a cancel that fails has nothing left to tell. */
+function discard(body: { cancel(): Promise<void> } | null | undefined): void {
+  void body?.cancel().catch(noop);
+}
 
 function tooLarge(): ClientError {
   return new ClientError(`response body exceeds ${MAX_RESPONSE_BYTES} bytes`, { code: 'OAUTH_RESPONSE_TOO_LARGE' });
@@ -202,18 +211,19 @@ async function readCapped(response: Response, signal: AbortSignal, inFlight: InF
   const declared = Number(response.headers.get('content-length') ?? '0');
   // dg:security:body-size-cap: a declared Content-Length over the cap is refused before the body is read.
   if (declared > MAX_RESPONSE_BYTES) {
-    void response.body?.cancel().catch(() => {});
+    discard(response.body);
     throw tooLarge();
   }
   if (response.body === null) return '';
-  // `send` gave up (abort or timeout) before this body arrived: drop it unread.
+  // `send` gave up (abort or timeout) before this body arrived: drop it unread. The signal's
+  // reason is the ClientError that `send` was rejected with already.
   if (signal.aborted) {
-    void response.body.cancel().catch(() => {});
-    throw new ClientError('operation aborted', { code: 'OAUTH_ABORT' });
+    discard(response.body);
+    throw signal.reason;
   }
   const reader = response.body.getReader();
   inFlight.reader = reader;
-  const chunks: Uint8Array[] = [];
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
@@ -221,20 +231,14 @@ async function readCapped(response: Response, signal: AbortSignal, inFlight: InF
     size += value.byteLength;
     // dg:security:body-size-cap: a body that passes the cap while streaming is cancelled.
     if (size > MAX_RESPONSE_BYTES) {
-      void reader.cancel().catch(() => {});
+      discard(reader);
       throw tooLarge();
     }
     chunks.push(value);
   }
-  // One decode at the end, so a multi-byte character split across chunks stays whole.
-  if (chunks.length === 1) return utf8.decode(chunks[0]);
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return utf8.decode(all);
+  // One decode over the whole body, so a multi-byte character split across chunks stays whole;
+  // the shared decoder for the usual single chunk (cheaper than a Blob).
+  return chunks.length === 1 ? utf8.decode(chunks[0]) : new Blob(chunks).text();
 }
 
 const utf8 = new TextDecoder();

@@ -29,6 +29,20 @@ export function isJsonMediaType(headers: Headers): boolean {
 }
 
 /**
+ * Reads a response body that must be a JSON object: the media type first, then
+ * {@link parseJsonObject}.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8259#section-11 (application/json)
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-3.2 (a 200 with a JSON object)
+ */
+export function readJsonObject(response: Response, text: string): JsonObject {
+  if (!isJsonMediaType(response.headers)) {
+    throw new ClientError('response content-type must be application/json', { code: 'OAUTH_RESPONSE_IS_NOT_JSON' });
+  }
+  return parseJsonObject(text);
+}
+
+/**
  * Parses `text` as a JSON object. A body that is not JSON, not an object, or that carries a
  * `__proto__` member anywhere is refused.
  *
@@ -46,45 +60,37 @@ export function parseJsonObject(text: string): JsonObject {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ClientError('response body must be a top level JSON object', { code: 'OAUTH_INVALID_RESPONSE' });
   }
-  // The walks below (and redaction, and freezing) recurse: refuse nesting that could exhaust the stack.
-  if (text.length > 2 * MAX_DEPTH && nestedTooDeep(text)) {
-    throw new ClientError(`response body nests deeper than ${MAX_DEPTH} levels`, { code: 'OAUTH_INVALID_RESPONSE' });
-  }
-  // The cheap text test keeps the common path fast; the walk decides.
-  // dg:security:proto-pollution: a __proto__ member at any depth is refused, so no body can reach a prototype.
-  if (text.includes('__proto__') && hasProtoKey(value)) {
-    throw new ClientError('response body must not contain a "__proto__" member', { code: 'OAUTH_INVALID_RESPONSE' });
-  }
+  // dg:security:proto-pollution: every body with the text "__proto__" is walked; a body too short to nest MAX_DEPTH deep and without that text needs no walk.
+  if (text.length > 2 * MAX_DEPTH || text.includes('__proto__')) checkTree(value, 1);
   return value as JsonObject;
 }
 
 /** No OAuth or metadata document nests anywhere near this deep. */
 const MAX_DEPTH = 64;
 
-/** Counts bracket depth outside strings, in one pass over text that already parsed as JSON. */
-function nestedTooDeep(text: string): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      if (++depth > MAX_DEPTH) return true;
-    } else if (c === 0x7d || c === 0x5d) depth--;
+/**
+ * Refuses nesting deeper than MAX_DEPTH, which could exhaust the stack of the walks that follow
+ * (redaction, freezing), and a `__proto__` member at any depth. Itself never recurses deeper
+ * than MAX_DEPTH + 1.
+ */
+function checkTree(value: unknown, depth: number): void {
+  if (value === null || typeof value !== 'object') return;
+  if (depth > MAX_DEPTH) {
+    throw new ClientError(`response body nests deeper than ${MAX_DEPTH} levels`, { code: 'OAUTH_INVALID_RESPONSE' });
   }
-  return false;
+  // dg:security:proto-pollution: a __proto__ member at any depth is refused, so no body can reach a prototype.
+  if (Object.prototype.hasOwnProperty.call(value, '__proto__')) {
+    throw new ClientError('response body must not contain a "__proto__" member', { code: 'OAUTH_INVALID_RESPONSE' });
+  }
+  for (const item of Object.values(value)) checkTree(item, depth + 1);
 }
 
-function hasProtoKey(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  if (Object.prototype.hasOwnProperty.call(value, '__proto__')) return true;
-  return Object.values(value).some(hasProtoKey);
-}
-
-function invalid(name: string, what: string): ClientError {
+/**
+ * OAUTH_INVALID_RESPONSE for a member of a response body: `response body "<name>" property must be <what>`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-10.14 (validate every value received)
+ */
+export function invalidMember(name: string, what: string): ClientError {
   return new ClientError(`response body "${name}" property must be ${what}`, { code: 'OAUTH_INVALID_RESPONSE' });
 }
 
@@ -96,7 +102,7 @@ function invalid(name: string, what: string): ClientError {
 export function requireString(body: JsonObject, name: string): string {
   const value = body[name];
   // rfc8628:3.2:required-members rfc6749:10.14:validate-input dg:security:wrong-types-rejected: "The authorization server and client MUST sanitize (and validate when possible) any value received"; a required member is a non-empty string.
-  if (typeof value !== 'string' || value.length === 0) throw invalid(name, 'a non-empty string');
+  if (typeof value !== 'string' || value.length === 0) throw invalidMember(name, 'a non-empty string');
   return value;
 }
 
@@ -109,7 +115,7 @@ export function optionalString(body: JsonObject, name: string): string | undefin
   const value = body[name];
   if (value === undefined) return undefined;
   // rfc6749:10.14:validate-input dg:security:wrong-types-rejected: "The authorization server and client MUST sanitize (and validate when possible) any value received"; an optional member, when present, is a string.
-  if (typeof value !== 'string') throw invalid(name, 'a string');
+  if (typeof value !== 'string') throw invalidMember(name, 'a string');
   return value;
 }
 
@@ -129,10 +135,10 @@ export function optionalSeconds(body: JsonObject, name: string, positive: boolea
   // dg:tolerance:numeric-strings: a JSON number, or a string that is wholly digits with an optional fraction; never Number("") or parseFloat("5abc").
   if (typeof value === 'number') seconds = value;
   else if (typeof value === 'string' && STRICT_NUMBER.test(value)) seconds = Number(value);
-  else throw invalid(name, 'a number');
+  else throw invalidMember(name, 'a number');
   // rfc6749:10.14:validate-input dg:security:wrong-types-rejected: "The authorization server and client MUST sanitize (and validate when possible) any value received"; out-of-range numbers are refused.
   if (!Number.isFinite(seconds) || seconds < 0 || (positive && seconds === 0)) {
-    throw invalid(name, positive ? 'a positive finite number' : 'a non-negative finite number');
+    throw invalidMember(name, positive ? 'a positive finite number' : 'a non-negative finite number');
   }
   return seconds;
 }

@@ -7,7 +7,7 @@
  */
 
 import { ClientSecretPost, None, type ClientAuth } from './client-auth.ts';
-import { ClientError, argumentError } from '../errors.ts';
+import { ClientError, argumentError, type ErrorCode } from '../errors.ts';
 import { customFetch, type CustomFetch, type HttpSettings } from '../http/http.ts';
 import type { ClientMetadata, ServerMetadata } from './metadata.ts';
 
@@ -40,28 +40,48 @@ function frozenCopy<T>(value: T): T {
   return Object.freeze(copy) as T;
 }
 
-const ENDPOINTS = ['token_endpoint', 'device_authorization_endpoint'] as const;
+type EndpointName = 'token_endpoint' | 'device_authorization_endpoint';
+
+const ENDPOINTS: EndpointName[] = ['token_endpoint', 'device_authorization_endpoint'];
 
 /** Schemes that never name a network endpoint: refused at once rather than at the first request. */
 const NOT_NETWORK = new Set(['javascript:', 'data:', 'file:', 'blob:', 'about:']);
 
+function badMetadata(name: string, rule: string, code: ErrorCode = 'OAUTH_INVALID_SERVER_METADATA'): ClientError {
+  return new ClientError(`authorization server metadata "${name}" must ${rule}`, { code });
+}
+
 /**
- * dg:security:endpoint-userinfo: an endpoint with credentials in it (https://u:p@host/token), or
- * with a javascript:, data:, file:, blob: or about: scheme, is refused when the configuration is
- * made, not at the first request (fetch would throw on userinfo, and polling would retry it).
- * Values that are no URL at all are left to {@link endpoint}; other schemes to the request's check.
+ * Parses an endpoint member. dg:security:endpoint-userinfo: an endpoint with credentials in it
+ * (https://u:p@host/token), or with a javascript:, data:, file:, blob: or about: scheme, throws
+ * here, so a Configuration refuses it when it is made, not at the first request (fetch would throw
+ * on userinfo, and polling would retry it). A value that is no absolute URL, or that has a
+ * fragment, gives undefined: {@link requireEndpoint} refuses it where it is needed. Other schemes
+ * are left to the request's check.
  */
-function checkEndpoint(name: string, value: unknown): void {
-  if (typeof value !== 'string' || !URL.canParse(value)) return;
+function parseEndpoint(name: string, value: unknown): URL | undefined {
+  if (typeof value !== 'string' || !URL.canParse(value)) return undefined;
   const url = new URL(value);
   // dg:security:endpoint-userinfo: no scheme that is not a network endpoint.
-  if (NOT_NETWORK.has(url.protocol)) {
-    throw new ClientError(`authorization server metadata "${name}" must be an http(s) URL`, { code: 'OAUTH_REQUEST_PROTOCOL_FORBIDDEN' });
-  }
+  if (NOT_NETWORK.has(url.protocol)) throw badMetadata(name, 'be an http(s) URL', 'OAUTH_REQUEST_PROTOCOL_FORBIDDEN');
   // dg:security:endpoint-userinfo: no userinfo.
-  if (url.username !== '' || url.password !== '') {
-    throw new ClientError(`authorization server metadata "${name}" must not contain credentials`, { code: 'OAUTH_INVALID_SERVER_METADATA' });
-  }
+  if (url.username !== '' || url.password !== '') throw badMetadata(name, 'not contain credentials');
+  // rfc6749:3.2:no-fragment rfc6749:3.2:keep-query: "The endpoint URI MUST NOT include a fragment component."; not even an empty one. A query component is kept as it is.
+  return value.includes('#') ? undefined : url;
+}
+
+/**
+ * An endpoint member as a URL, or OAUTH_INVALID_SERVER_METADATA when it is no absolute URL or has
+ * a fragment (and the errors of a forbidden scheme or userinfo). Internal; discovery checks the
+ * document with it.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2 (no fragment)
+ */
+export function requireEndpoint(name: string, value: unknown): URL {
+  const url = parseEndpoint(name, value);
+  // rfc6749:3.2:no-fragment: "The endpoint URI MUST NOT include a fragment component."
+  if (url === undefined) throw badMetadata(name, 'be an absolute URL without a fragment');
+  return url;
 }
 
 /**
@@ -107,9 +127,8 @@ export class Configuration {
       throw argumentError('"clientAuth" must be a function', 'ERR_INVALID_ARG_TYPE');
     }
     // dg:compat:configuration-constructor: client metadata is an object, or a string taken as the client_secret.
-    for (const name of ENDPOINTS) checkEndpoint(name, server[name]);
-    const extra = typeof metadata === 'string' ? { client_secret: metadata } : { ...metadata };
-    const client: ClientMetadata = frozenCopy({ ...extra, client_id: clientId });
+    for (const name of ENDPOINTS) parseEndpoint(name, server[name]);
+    const client: ClientMetadata = frozenCopy({ ...(typeof metadata === 'string' ? { client_secret: metadata } : metadata), client_id: clientId });
     // dg:compat:default-client-auth rfc8628:5.6:public-client: "they should be treated as public clients"; ClientSecretPost when there is a secret (openid-client's default), None otherwise.
     const auth = clientAuth ?? (typeof client.client_secret === 'string' ? ClientSecretPost() : None());
     // dg:compat:configuration-constructor dg:compat:timeout-default: frozen copies, so that the caller cannot change the configuration through its objects; the timeout defaults to 30 seconds.
@@ -142,9 +161,7 @@ export class Configuration {
   set timeout(value: number) {
     // dg:compat:timeout-default dg:compat:arg-errors: the timeout is a positive number of seconds.
     if (typeof value !== 'number') throw argumentError('"timeout" must be a number of seconds', 'ERR_INVALID_ARG_TYPE');
-    if (!Number.isFinite(value) || value <= 0) {
-      throw argumentError('"timeout" must be a positive number of seconds', 'ERR_INVALID_ARG_VALUE');
-    }
+    if (!Number.isFinite(value) || value <= 0) throw argumentError('"timeout" must be a positive number of seconds', 'ERR_INVALID_ARG_VALUE');
     own(this).timeout = value;
   }
 }
@@ -236,7 +253,7 @@ export function requestContext(config: Configuration, now?: () => number): Reque
  * @see https://www.rfc-editor.org/rfc/rfc8414#section-2 (token_endpoint)
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2 (no fragment; the query is kept)
  */
-export function endpoint(server: ServerMetadata, name: 'token_endpoint' | 'device_authorization_endpoint'): URL {
+export function endpoint(server: ServerMetadata, name: EndpointName): URL {
   // The metadata is frozen, so its URLs are parsed once and shared by every flow (never mutated).
   const known = parsedEndpoints.get(server)?.[name];
   if (known !== undefined) return known;
@@ -246,15 +263,9 @@ export function endpoint(server: ServerMetadata, name: 'token_endpoint' | 'devic
   if (value === undefined) {
     throw new ClientError(`authorization server metadata does not contain "${name}"`, { code: 'OAUTH_MISSING_SERVER_METADATA' });
   }
-  // rfc6749:3.2:no-fragment rfc6749:3.2:keep-query: "The endpoint URI MUST NOT include a fragment component."; not even an empty one. A query component is kept as it is.
-  const url = typeof value === 'string' && URL.canParse(value) && !value.includes('#') ? new URL(value) : undefined;
-  if (url === undefined) {
-    throw new ClientError(`authorization server metadata "${name}" must be an absolute URL without a fragment`, {
-      code: 'OAUTH_INVALID_SERVER_METADATA',
-    });
-  }
+  const url = requireEndpoint(name, value);
   parsedEndpoints.set(server, { ...parsedEndpoints.get(server), [name]: url });
   return url;
 }
 
-const parsedEndpoints = new WeakMap<ServerMetadata, Partial<Record<'token_endpoint' | 'device_authorization_endpoint', URL>>>();
+const parsedEndpoints = new WeakMap<ServerMetadata, Partial<Record<EndpointName, URL>>>();

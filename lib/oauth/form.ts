@@ -6,24 +6,11 @@
  * @module
  */
 
-const encoder = new TextEncoder();
+// In `u` mode a valid surrogate pair is one code point, so this matches only lone surrogates,
+// the one input on which encodeURIComponent throws.
+const LONE_SURROGATE = /\p{Cs}/gu;
 // What encodeURIComponent writes differently from App. B: it leaves !'()* as they are and writes space as %20.
-const NOT_APP_B = /[!'()*]|%20/;
-const NOT_APP_B_ALL = /[!'()*]|%20/g;
-const HEX = '0123456789ABCDEF';
-
-/** Octets left as they are: ALPHA / DIGIT / "-" / "." / "_" / "~" (RFC 3986 unreserved). */
-function isUnreserved(octet: number): boolean {
-  return (
-    (octet >= 0x30 && octet <= 0x39) ||
-    (octet >= 0x41 && octet <= 0x5a) ||
-    (octet >= 0x61 && octet <= 0x7a) ||
-    octet === 0x2d ||
-    octet === 0x2e ||
-    octet === 0x5f ||
-    octet === 0x7e
-  );
-}
+const NOT_APP_B = /[!'()*]|%20/g;
 
 /**
  * Encodes one name or value. Lone surrogates become U+FFFD (TextEncoder's rule) instead of
@@ -32,26 +19,8 @@ function isUnreserved(octet: number): boolean {
  * @see https://www.rfc-editor.org/rfc/rfc6749#appendix-B
  */
 export function formEncode(value: string): string {
-  // Fast path: encodeURIComponent is the same UTF-8 percent-encoding, but leaves !'()* alone and
-  // writes space as %20. It throws on lone surrogates, which the octet loop below handles.
-  try {
-    // rfc6749:B:form-encoding rfc6749:2.3.1:basic-form-encode rfc8628:3.4:device-code: "names and values MUST be encoded using the UTF-8 character encoding scheme [RFC3629] first"; encodeURIComponent is that percent-encoding, corrected to App. B's '+' and !'()*.
-    const encoded = encodeURIComponent(value);
-    return NOT_APP_B.test(encoded) ? encoded.replace(NOT_APP_B_ALL, (c) => (c === '%20' ? '+' : '%' + c.charCodeAt(0).toString(16).toUpperCase())) : encoded;
-  } catch {
-    return encodeOctets(value);
-  }
-}
-
-function encodeOctets(value: string): string {
-  let out = '';
-  // rfc6749:B:form-encoding: "names and values MUST be encoded using the UTF-8 character encoding scheme [RFC3629] first"; then each octet outside the unreserved set is escaped, space as '+'.
-  for (const octet of encoder.encode(value)) {
-    if (isUnreserved(octet)) out += String.fromCharCode(octet);
-    else if (octet === 0x20) out += '+'; // RFC 6749 App. B: space is "+"
-    else out += '%' + HEX[octet >> 4] + HEX[octet & 15];
-  }
-  return out;
+  // rfc6749:B:form-encoding rfc6749:2.3.1:basic-form-encode rfc8628:3.4:device-code: "names and values MUST be encoded using the UTF-8 character encoding scheme [RFC3629] first"; encodeURIComponent is that percent-encoding (unreserved kept, %HH in upper case), corrected to App. B's '+' and !'()*.
+  return encodeURIComponent(value.replace(LONE_SURROGATE, '\uFFFD')).replace(NOT_APP_B, (c) => (c === '%20' ? '+' : '%' + c.charCodeAt(0).toString(16).toUpperCase()));
 }
 
 /**

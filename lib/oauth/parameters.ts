@@ -38,11 +38,9 @@ function entriesOf(parameters: RequestParameters | undefined): Array<[string, st
   }
   const entries: Array<[string, string]> = [];
   for (const [name, value] of Object.entries(parameters)) {
-    if (typeof value !== 'string' && !Array.isArray(value)) {
-      throw argumentError(`parameter "${name}" must be a string or an array of strings`, 'ERR_INVALID_ARG_TYPE');
-    }
-    for (const item of typeof value === 'string' ? [value] : value) {
-      if (typeof item !== 'string') throw argumentError(`parameter "${name}" must be a string`, 'ERR_INVALID_ARG_TYPE');
+    // One level: a string stays itself and an array gives its items; anything else fails below.
+    for (const item of [value].flat()) {
+      if (typeof item !== 'string') throw argumentError(`parameter "${name}" must be a string or an array of strings`, 'ERR_INVALID_ARG_TYPE');
       entries.push([name, item]);
     }
   }
@@ -76,7 +74,7 @@ export function requestParameters(parameters: RequestParameters | undefined, res
     if (value === '') continue;
     // rfc8628:3.1:no-repeated-params rfc6749:3.2:no-repeated-params rfc6749:2.3:single-auth-method: "The client MUST NOT use more than one authentication method in each request."; names the library sets (authentication, grant_type, device_code) never come from the caller.
     if (AUTHENTICATION.includes(name) || reserved.includes(name)) {
-      throw argumentError(`parameter "${name}" is set by the library and may not be passed`, 'ERR_INVALID_ARG_VALUE');
+      throw argumentError(`parameter "${name}" is set by the library`, 'ERR_INVALID_ARG_VALUE');
     }
     // rfc8628:3.1:no-repeated-params rfc6749:3.2:no-repeated-params rfc8707:2:multiple: "Request and response parameters MUST NOT be included more than once."; resource is the exception: "Multiple "resource" parameters MAY be used"
     if (name !== 'resource' && params.has(name)) {

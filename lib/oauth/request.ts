@@ -81,16 +81,20 @@ export function postForm(
   // signer behind a KMS may stall). One timer: `send` runs untimed on the signal this race aborts.
   return race(async (aborted) => {
     const built = form instanceof URLSearchParams ? await authenticatedForm(context, form) : form;
-    // rfc9449:5:proof-header: "the client MUST provide a valid DPoP proof JWT in a DPoP header" (a new one per request)
-    // rfc9449:4.1:header: the proof travels in one "DPoP" request header, a compact JWS
-    const proof = dpop === undefined ? undefined : await dpop.proof('POST', url, context.http.now);
-    const headers = proof === undefined ? built.headers : { ...built.headers, dpop: proof };
+    let { headers, secrets } = built;
+    if (dpop !== undefined) {
+      // rfc9449:5:proof-header: "the client MUST provide a valid DPoP proof JWT in a DPoP header" (a new one per request)
+      // rfc9449:4.1:header: the proof travels in one "DPoP" request header, a compact JWS
+      const proof = await dpop.proof('POST', url, context.http.now);
+      headers = { ...headers, dpop: proof };
+      // dg:security:secret-redaction: a proof echoed back is redacted like any other credential.
+      secrets = [...secrets, proof];
+    }
     // rfc8628:3.1:post-form rfc6749:3.2:post rfc8628:3.4:token-endpoint rfc6749:2.3.1:no-credentials-in-uri: "The client MUST use the HTTP "POST" method when making access token requests."; parameters and credentials travel in the body, never in the URL.
     const http = await send({ ...context.http, timeout: Infinity }, { method: 'POST', url, headers, body: built.body }, aborted);
     // dg:dpop:nonce-every-response: a DPoP-Nonce is kept from every answer, errors and pending ones included
     dpop?.observe(url, http.response);
-    // dg:security:secret-redaction: a proof echoed back is redacted like any other credential.
-    return { http, secrets: proof === undefined ? built.secrets : [...built.secrets, proof], form: built };
+    return { http, secrets, form: built };
   }, context.http.timeout * 1000, signal);
 }
 

@@ -55,10 +55,10 @@ function mismatch(claim: string): ClientError {
 }
 
 function decodePart(part: string): JsonObject {
-  const base64 = part.replace(/-/g, '+').replace(/_/g, '/');
   let text: string;
   try {
-    const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
+    // atob decodes unpadded input too (forgiving-base64); decodeParts let only the base64url alphabet through.
+    const binary = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
     text = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
   } catch (cause) {
     throw new ClientError('"id_token" is not valid base64url UTF-8', { code: 'OAUTH_INVALID_RESPONSE', cause });
@@ -67,13 +67,21 @@ function decodePart(part: string): JsonObject {
 }
 
 function decodeParts(jwt: string): JsonObject[] {
-  const parts = jwt.split('.');
-  if (parts.length !== 3 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\./.test(jwt)) throw invalid('"id_token" must be a compact JWS');
-  return parts.slice(0, 2).map(decodePart);
+  // Three parts: a base64url header and payload, then the signature (not read here).
+  if (!/^[\w-]+\.[\w-]+\.[^.]*$/.test(jwt)) throw invalid('"id_token" must be a compact JWS');
+  return jwt.split('.', 2).map(decodePart);
+}
+
+function badClaim(name: string): ClientError {
+  return invalid(`JWT "${name}" (claim) missing or of the wrong type`);
 }
 
 function requireClaim(claims: JsonObject, name: string, type: 'string' | 'number'): void {
-  if (typeof claims[name] !== type) throw invalid(`JWT "${name}" (claim) missing or of the wrong type`);
+  if (typeof claims[name] !== type) throw badClaim(name);
+}
+
+function timestampFailed(claim: string): ClientError {
+  return new ClientError(`JWT "${claim}" claim timestamp check failed`, { code: 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED' });
 }
 
 /**
@@ -99,7 +107,7 @@ export function validateIdToken(jwt: string, expected: IDTokenExpectations): IDT
   const aud = claims['aud'];
   const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) && aud.every((a) => typeof a === 'string') ? aud : undefined;
   // oidc:2:required-claims: aud is a string or a non-empty array of strings.
-  if (audiences === undefined || audiences.length === 0) throw invalid('JWT "aud" (claim) missing or of the wrong type');
+  if (audiences === undefined || audiences.length === 0) throw badClaim('aud');
   // oidc:3.1.3.7:iss-match: "The Issuer Identifier for the OpenID Provider (which is typically obtained during Discovery) MUST exactly match the value of the iss (issuer) Claim."
   if (claims['iss'] !== expected.issuer) throw mismatch('iss');
   // oidc:3.1.3.7:aud-contains-client: "The Client MUST validate that the aud (audience) Claim contains its client_id value registered at the Issuer identified by the iss (issuer) Claim as an audience."
@@ -110,12 +118,8 @@ export function validateIdToken(jwt: string, expected: IDTokenExpectations): IDT
   if (audiences.length > 1 && azp === undefined) throw invalid('JWT "azp" (claim) missing');
   if (audiences.length > 1 && azp !== expected.clientId) throw mismatch('azp');
   // oidc:3.1.3.7:exp oidc:3.1.3.7:clock-tolerance: "The current time MUST be before the time represented by the exp Claim (possibly allowing for some small leeway to account for clock skew)."
-  if ((claims['exp'] as number) <= expected.now - expected.tolerance) {
-    throw new ClientError('JWT "exp" (expiration time) claim timestamp check failed', { code: 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED' });
-  }
+  if ((claims['exp'] as number) <= expected.now - expected.tolerance) throw timestampFailed('exp');
   const nbf = claims['nbf'];
-  if (nbf !== undefined && (typeof nbf !== 'number' || nbf > expected.now + expected.tolerance)) {
-    throw new ClientError('JWT "nbf" (not before) claim timestamp check failed', { code: 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED' });
-  }
+  if (nbf !== undefined && (typeof nbf !== 'number' || nbf > expected.now + expected.tolerance)) throw timestampFailed('nbf');
   return claims as IDToken;
 }
