@@ -51,12 +51,27 @@ export function readOAuthError(body: JsonObject, sent: readonly string[]): OAuth
 }
 
 /**
+ * A provider hint for an error message (see profile-hint.ts): injected, so that a caller that
+ * does not want the hint table does not bundle it.
+ */
+export type Hint = (body: JsonObject) => string;
+
+/**
  * The error for a response that is not a success, its body parsed once here, whatever the
- * Content-Type (dg:tolerance:token-body-json).
+ * Content-Type (dg:tolerance:token-body-json); with the provider hint of {@link errorFromResponse}.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
 export function errorFromBody(http: HttpResponse, secrets: readonly string[]): Error {
+  return answerError(http, secrets, profileHint);
+}
+
+/**
+ * {@link errorFromBody} with the hint injected (none when undefined).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
+export function answerError(http: HttpResponse, secrets: readonly string[], hint?: Hint): Error {
   let json: JsonObject | undefined;
   // rfc6749:5.2:json-body rfc8628:3.2:error-response: "The parameters are serialized into a JSON structure by adding each parameter at the highest structure level."; an error body is read whatever its media type says.
   try {
@@ -64,23 +79,33 @@ export function errorFromBody(http: HttpResponse, secrets: readonly string[]): E
   } catch {
     json = undefined; // not JSON: the status alone speaks
   }
-  return errorFromResponse(http, secrets, json === undefined ? undefined : readOAuthError(json, secrets), json);
+  return responseError(http, secrets, json === undefined ? undefined : readOAuthError(json, secrets), json, hint);
 }
 
 /**
  * The error for a response that is not a success: a `WWWAuthenticateChallengeError` for a 401
  * with a parseable challenge, a `ResponseBodyError` for an RFC 6749 §5.2 body, and otherwise a
- * `ClientError` for the unexpected status. `body` is the error body as already read by
- * {@link readOAuthError}, and `json` the parsed body it came from, so that a body is parsed
- * only once.
+ * `ClientError` for the unexpected status, ending with the provider hint. `body` is the error
+ * body as already read by {@link readOAuthError}, and `json` the parsed body it came from, so
+ * that a body is parsed only once.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
-export function errorFromResponse(
+export function errorFromResponse(http: HttpResponse, secrets: readonly string[], body: OAuthErrorBody | undefined, json?: JsonObject): Error {
+  return responseError(http, secrets, body, json, profileHint);
+}
+
+/**
+ * {@link errorFromResponse} with the hint injected (none when undefined).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
+export function responseError(
   http: HttpResponse,
   secrets: readonly string[],
   body: OAuthErrorBody | undefined,
-  json?: JsonObject,
+  json: JsonObject | undefined,
+  hint: Hint | undefined,
 ): Error {
   const { response } = http;
   const header = response.headers.get('www-authenticate');
@@ -96,8 +121,17 @@ export function errorFromResponse(
   if (body !== undefined) return new ResponseBodyError(body, response);
   // rfc6749:5.2:json-body: "The parameters are included in the entity-body of the HTTP response using the "application/json" media type"; a status without an OAuth error body is a typed non-OAuth error.
   // dg:profiles:hint dg:profiles:without: an error body in a known provider's own format names the profile.
-  const hint = json === undefined ? '' : profileHint(json);
+  const suffix = json === undefined || hint === undefined ? '' : hint(json);
   // dg:security:no-response-in-cause: the Response is kept off `cause` (inspection prints causes,
   // and its headers may echo the request body); it stays reachable as a non-enumerable member.
-  return withResponse(new ClientError(`unexpected HTTP response status code ${response.status}${hint}`, { code: 'OAUTH_RESPONSE_IS_NOT_CONFORM' }), response);
+  return withResponse(new ClientError(`unexpected HTTP response status code ${response.status}${suffix}`, { code: 'OAUTH_RESPONSE_IS_NOT_CONFORM' }), response);
+}
+
+/**
+ * The error for a 200 whose `error` member is not a string: never read as a success.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
+export function errorMemberError(): ClientError {
+  return new ClientError('response body "error" property must be a string', { code: 'OAUTH_INVALID_RESPONSE' });
 }
