@@ -9,9 +9,9 @@
  * input), until `done` or `fail`. See conformance/examples/sans-io-loop.ts.
  *
  * Always on: the token type check, secret redaction in errors and the JSON limits. Optional,
- * and bundled only when passed in: the ID token check (`idToken`), DPoP (`dpop`), the provider
- * hint (`hint`), and the verification URI checks (`validateDeviceAuthorizationResponse` from
- * `device-grant`).
+ * and bundled only when passed in: the ID token check (`idToken`), DPoP (`dpop`), the
+ * `WWW-Authenticate` challenges of a 401 (`challenge`), the provider hint (`hint`), and the
+ * verification URI checks (`validateDeviceAuthorizationResponse` from `device-grant`).
  *
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
  * @module
@@ -36,7 +36,8 @@ export { formRequest } from './oauth/form-request.ts';
 export type { AuthenticatedForm } from './oauth/request.ts';
 export type { TokenEndpointResponse } from './oauth/token-response.ts';
 export { classifyRequestFailure, classifyTokenAnswer, type TokenAnswerOptions } from './device/token-outcome.ts';
+export type { ErrorExtras } from './oauth/oauth-error.ts';
 export type { HttpResponse } from './http/http.ts';
 export type { ClientMetadata, ServerMetadata } from './oauth/metadata.ts';
 export type { RequestParameters } from './oauth/parameters.ts';
-export { ClientError, ResponseBodyError, WWWAuthenticateChallengeError, type ErrorCode } from './errors.ts';
+export { ClientError, ResponseBodyError, type ErrorCode } from './errors.ts';

@@ -12,7 +12,8 @@ import {
   type HttpResponse,
   type PollingState,
 } from '../../lib/sans-io.js';
-import { validateDeviceAuthorizationResponse } from '../../lib/index.js';
+import { WWWAuthenticateChallengeError, validateDeviceAuthorizationResponse } from '../../lib/index.js';
+import { challengeError } from '../../lib/oauth/oauth-error.js';
 
 const S = 1000;
 const T0 = 1_700_000_000_000;
@@ -73,6 +74,20 @@ test('dg:profiles:without dg:sansio:entry classifyTokenAnswer adds a provider hi
   assert.equal(plain.kind === 'terminal' && plain.error.message, 'unexpected HTTP response status code 404');
   const hinted = classifyTokenAnswer(github, [], { hint: () => '; use the github profile' });
   assert.equal(hinted.kind === 'terminal' && hinted.error.message, 'unexpected HTTP response status code 404; use the github profile');
+});
+
+test('dg:compat:www-authenticate dg:sansio:entry a 401 challenge is a WWWAuthenticateChallengeError when the challenge parser is passed in, and a plain typed error without it', () => {
+  const challenged = answer('', 401, { 'www-authenticate': 'Basic realm="as", error="invalid_client"' });
+  const plain = classifyTokenAnswer(challenged, []);
+  assert.equal(plain.kind, 'terminal');
+  assert.equal(plain.kind === 'terminal' && (plain.error as ClientError).code, 'OAUTH_RESPONSE_IS_NOT_CONFORM');
+  const parsed = classifyTokenAnswer(challenged, [], { challenge: challengeError });
+  assert.ok(parsed.kind === 'terminal' && parsed.error instanceof WWWAuthenticateChallengeError && parsed.error.error === 'invalid_client');
+  // With an OAuth error body, the answer is that error either way; an unparseable header is no challenge.
+  const withBody = answer({ error: 'invalid_client' }, 401, { 'www-authenticate': '=' });
+  const body = classifyTokenAnswer(withBody, [], { challenge: challengeError });
+  assert.ok(body.kind === 'terminal' && body.error instanceof ResponseBodyError && body.error.error === 'invalid_client');
+  assert.throws(() => readDeviceAuthorizationAnswer(challenged, [], { challenge: challengeError }), WWWAuthenticateChallengeError);
 });
 
 const saved: PollingState = { v: 1, phase: 'waiting', device_code: 'dc', interval: 5, deadline: T0 + 600 * S, wakeAt: T0 + 5 * S, failures: 0, polls: 0, backoffCap: 60 };

@@ -11,7 +11,7 @@
 import { ClientError, ResponseBodyError } from '../errors.ts';
 import type { HttpResponse } from '../http/http.ts';
 import { isJsonMediaType, optionalSeconds, optionalString, parseJsonObject, requireString } from '../http/json.ts';
-import { answerError, errorMemberError, readOAuthError } from '../oauth/oauth-error.ts';
+import { answerError, errorMemberError, readOAuthError, type ErrorExtras } from '../oauth/oauth-error.ts';
 import type { DeviceAuthorizationResponse } from './device-authorization.ts';
 
 /**
@@ -21,11 +21,11 @@ import type { DeviceAuthorizationResponse } from './device-authorization.ts';
  *
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.2
  */
-export function readDeviceAuthorizationAnswer(http: HttpResponse, secrets: readonly string[]): DeviceAuthorizationResponse {
+export function readDeviceAuthorizationAnswer(http: HttpResponse, secrets: readonly string[], extras?: ErrorExtras): DeviceAuthorizationResponse {
   // dg:sansio:entry: the answer is read as given; nothing is sent, and no URL is parsed.
   const { response } = http;
   // rfc8628:3.2:error-response rfc6749:5.2:error-member: "the authorization server responds in the same way as the token endpoint specified in Section 5.2 of [RFC6749]."; any status but 200 is an error, and polling never starts.
-  if (response.status !== 200) throw answerError(http, secrets);
+  if (response.status !== 200) throw answerError(http, secrets, extras);
   // rfc8628:3.2:json-200: "using the "application/json" format [RFC8259] with a 200 (OK) status code"
   if (!isJsonMediaType(response.headers)) {
     throw new ClientError('response content-type must be application/json', { code: 'OAUTH_RESPONSE_IS_NOT_JSON' });

@@ -17,7 +17,7 @@ import { optionalSeconds, parseJsonObject, type JsonObject } from '../http/json.
 import { parseRetryAfter } from '../http/retry-after.ts';
 import type { DPoPHandle } from '../oauth/dpop-handle.ts';
 import type { ClientMetadata, ServerMetadata } from '../oauth/metadata.ts';
-import { errorMemberError, readOAuthError, responseError, type Hint } from '../oauth/oauth-error.ts';
+import { challengeError, errorMemberError, readOAuthError, responseError, type ErrorExtras } from '../oauth/oauth-error.ts';
 import { profileHint } from '../oauth/profile-hint.ts';
 import { validateTokenResponse, type TokenEndpointResponse } from '../oauth/token-response.ts';
 import { idTokenClaims } from '../oauth/token-result.ts';
@@ -31,7 +31,7 @@ import type { TokenOutcome } from './polling-machine.ts';
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-7.1 (token types)
  * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
  */
-export interface TokenAnswerOptions {
+export interface TokenAnswerOptions extends ErrorExtras {
   /** Token types to accept besides bearer and dpop (RFC 6749 §7.1). */
   allowedTokenTypes?: readonly string[] | undefined;
   /**
@@ -42,8 +42,6 @@ export interface TokenAnswerOptions {
   idToken?: ((token: TokenEndpointResponse) => IDToken | undefined) | undefined;
   /** The DPoP handle in use: it recognises `use_dpop_nonce` demands and checks the token's binding. */
   dpop?: Pick<DPoPHandle, 'isNonceDemand' | 'checkBound'> | undefined;
-  /** Adds a provider hint to the message of an unexpected status (the profiles' hint table). */
-  hint?: Hint | undefined;
 }
 
 /**
@@ -77,6 +75,7 @@ export function classifyTokenResponse(http: HttpResponse, secrets: readonly stri
     allowedTokenTypes: options.allowedTokenTypes,
     idToken: check && ((token) => idTokenClaims(token, check.server, check.client, check.now)),
     dpop: options.dpop,
+    challenge: challengeError,
     hint: profileHint,
   });
 }
@@ -137,12 +136,12 @@ function classify(http: HttpResponse, secrets: readonly string[], options: Token
     return waiting(interval === undefined ? { kind: 'slow_down' } : { kind: 'slow_down', interval });
   }
   // dg:polling:transient-classes: a transient status without authorization_pending or slow_down is retried after a backoff.
-  if (isTransientStatus(status)) return waiting({ kind: 'transient', error: responseError(http, secrets, error, json, options.hint) });
+  if (isTransientStatus(status)) return waiting({ kind: 'transient', error: responseError(http, secrets, error, json, options) });
   // rfc8628:3.5:stop-on-other-error rfc8628:3.5:report-error rfc8707:2:invalid-target: "If the client receives an error response with any other error code, it MUST stop polling and SHOULD react accordingly"; the error keeps the server's error, error_description and error_uri.
   // rfc7523:3.2:invalid-client: a refused assertion comes back as invalid_client ("MUST be the "invalid_client" error code"): terminal, kept in a ResponseBodyError, never polled again
   if (error !== undefined && status !== 401) return { kind: 'terminal', error: new ResponseBodyError(error, http.response) };
   // dg:polling:terminal-classes: any other status (a 3xx, a 4xx without an OAuth error body) ends polling with a typed error.
-  if (status !== 200) return { kind: 'terminal', error: responseError(http, secrets, error, json, options.hint) };
+  if (status !== 200) return { kind: 'terminal', error: responseError(http, secrets, error, json, options) };
   // dg:polling:transient-classes dg:polling:terminal-classes rfc6749:5.1:json-object: "The parameters are serialized into a JavaScript Object Notation (JSON) structure by adding each parameter at the highest structure level."; a 200 that is not JSON (a captive portal) is transient, JSON that is not an object is terminal.
   if (json === undefined) {
     return parseError?.code === 'OAUTH_INVALID_RESPONSE' ? { kind: 'terminal', error: parseError } : waiting({ kind: 'transient', error: parseError as ClientError });

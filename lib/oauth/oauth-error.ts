@@ -51,27 +51,55 @@ export function readOAuthError(body: JsonObject, sent: readonly string[]): OAuth
 }
 
 /**
- * A provider hint for an error message (see profile-hint.ts): injected, so that a caller that
- * does not want the hint table does not bundle it.
+ * What an error report may add to the RFC 6749 §5.2 body: the challenges of a 401 and a
+ * provider hint. Injected, so that a bundle that leaves them out does not carry them.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
-export type Hint = (body: JsonObject) => string;
+export interface ErrorExtras {
+  /** The error for a 401 with a `WWW-Authenticate` challenge, or undefined ({@link challengeError}). */
+  challenge?: ((http: HttpResponse, secrets: readonly string[], body: OAuthErrorBody | undefined) => Error | undefined) | undefined;
+  /** A suffix naming the provider profile that fits an unexpected answer (profile-hint.ts). */
+  hint?: ((body: JsonObject) => string) | undefined;
+}
+
+/**
+ * The `WWWAuthenticateChallengeError` of a 401 whose `WWW-Authenticate` parses, secrets redacted.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2 (invalid_client with a 401 and WWW-Authenticate)
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-11.6.1
+ */
+export function challengeError(http: HttpResponse, secrets: readonly string[], body: OAuthErrorBody | undefined): Error | undefined {
+  const { response } = http;
+  const header = response.headers.get('www-authenticate');
+  // rfc6749:5.2:invalid-client-401 dg:compat:www-authenticate: "the authorization server MUST respond with an HTTP 401 (Unauthorized) status code and include the "WWW-Authenticate" response header field"; a parseable challenge gives a WWWAuthenticateChallengeError.
+  if (header === null) return undefined;
+  const challenges = parseWWWAuthenticate(redactor(secrets)(header));
+  // dg:security:error-code-verbatim: the challenge's known error code as the server sent it.
+  const first = parseWWWAuthenticate(header)[0]?.parameters['error'];
+  if (first !== undefined && KNOWN_ERROR_CODES.has(first) && challenges[0] !== undefined) challenges[0].parameters['error'] = first;
+  return challenges.length > 0 ? new WWWAuthenticateChallengeError(challenges, response, body) : undefined;
+}
+
+/** Everything the main entry reports. */
+const FULL: ErrorExtras = { challenge: challengeError, hint: profileHint };
 
 /**
  * The error for a response that is not a success, its body parsed once here, whatever the
- * Content-Type (dg:tolerance:token-body-json); with the provider hint of {@link errorFromResponse}.
+ * Content-Type (dg:tolerance:token-body-json); with the challenges and the provider hint.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
 export function errorFromBody(http: HttpResponse, secrets: readonly string[]): Error {
-  return answerError(http, secrets, profileHint);
+  return answerError(http, secrets, FULL);
 }
 
 /**
- * {@link errorFromBody} with the hint injected (none when undefined).
+ * {@link errorFromBody} with only the `extras` given.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
-export function answerError(http: HttpResponse, secrets: readonly string[], hint?: Hint): Error {
+export function answerError(http: HttpResponse, secrets: readonly string[], extras?: ErrorExtras): Error {
   let json: JsonObject | undefined;
   // rfc6749:5.2:json-body rfc8628:3.2:error-response: "The parameters are serialized into a JSON structure by adding each parameter at the highest structure level."; an error body is read whatever its media type says.
   try {
@@ -79,7 +107,7 @@ export function answerError(http: HttpResponse, secrets: readonly string[], hint
   } catch {
     json = undefined; // not JSON: the status alone speaks
   }
-  return responseError(http, secrets, json === undefined ? undefined : readOAuthError(json, secrets), json, hint);
+  return responseError(http, secrets, json && readOAuthError(json, secrets), json, extras);
 }
 
 /**
@@ -92,11 +120,12 @@ export function answerError(http: HttpResponse, secrets: readonly string[], hint
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
 export function errorFromResponse(http: HttpResponse, secrets: readonly string[], body: OAuthErrorBody | undefined, json?: JsonObject): Error {
-  return responseError(http, secrets, body, json, profileHint);
+  return responseError(http, secrets, body, json, FULL);
 }
 
 /**
- * {@link errorFromResponse} with the hint injected (none when undefined).
+ * {@link errorFromResponse} with only the `extras` given: without `challenge`, a 401 is reported
+ * like any other status.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
@@ -105,26 +134,19 @@ export function responseError(
   secrets: readonly string[],
   body: OAuthErrorBody | undefined,
   json: JsonObject | undefined,
-  hint: Hint | undefined,
+  extras: ErrorExtras | undefined,
 ): Error {
   const { response } = http;
-  const header = response.headers.get('www-authenticate');
-  // rfc6749:5.2:invalid-client-401 dg:compat:www-authenticate: "the authorization server MUST respond with an HTTP 401 (Unauthorized) status code and include the "WWW-Authenticate" response header field"; a parseable challenge gives a WWWAuthenticateChallengeError.
-  if (response.status === 401 && header !== null) {
-    const challenges = parseWWWAuthenticate(redactor(secrets)(header));
-    // dg:security:error-code-verbatim: the challenge's known error code as the server sent it.
-    const first = parseWWWAuthenticate(header)[0]?.parameters['error'];
-    if (first !== undefined && KNOWN_ERROR_CODES.has(first) && challenges[0] !== undefined) challenges[0].parameters['error'] = first;
-    if (challenges.length > 0) return new WWWAuthenticateChallengeError(challenges, response, body);
-  }
+  const challenged = response.status === 401 ? extras?.challenge?.(http, secrets, body) : undefined;
+  if (challenged !== undefined) return challenged;
   // rfc6749:5.2:error-member rfc8628:3.2:error-response rfc6749:5.2:invalid-client-401: "the authorization server responds in the same way as the token endpoint specified in Section 5.2 of [RFC6749]."
   if (body !== undefined) return new ResponseBodyError(body, response);
   // rfc6749:5.2:json-body: "The parameters are included in the entity-body of the HTTP response using the "application/json" media type"; a status without an OAuth error body is a typed non-OAuth error.
   // dg:profiles:hint dg:profiles:without: an error body in a known provider's own format names the profile.
-  const suffix = json === undefined || hint === undefined ? '' : hint(json);
+  const hint = json && extras?.hint?.(json);
   // dg:security:no-response-in-cause: the Response is kept off `cause` (inspection prints causes,
   // and its headers may echo the request body); it stays reachable as a non-enumerable member.
-  return withResponse(new ClientError(`unexpected HTTP response status code ${response.status}${suffix}`, { code: 'OAUTH_RESPONSE_IS_NOT_CONFORM' }), response);
+  return withResponse(new ClientError(`unexpected HTTP response status code ${response.status}${hint ?? ''}`, { code: 'OAUTH_RESPONSE_IS_NOT_CONFORM' }), response);
 }
 
 /**
