@@ -304,11 +304,6 @@ function onResponse(state: PollingState, now: number, outcome: TokenOutcome): Po
   return sleepUntil(state, now + Math.max(interval, retryAfter) * 1000, interval, 0);
 }
 
-function sendRequest(state: PollingState, now: number, counts: boolean): PollingStep {
-  const polls = state.polls + (counts ? 1 : 0);
-  return { state: next(state, 'requesting', state.wakeAt, state.interval, state.failures, polls, now), command: { type: 'request' } };
-}
-
 /**
  * Advances the machine by one input. Pure: the same state and input give the same result.
  *
@@ -335,7 +330,8 @@ export function step(state: PollingState, input: PollingInput): PollingStep {
     if (now >= state.deadline) return fail(state, expiredError());
     // dg:polling:clock-backwards rfc8628:3.5:wait-interval dg:profiles:no-early-poll: "Before each new request, the client MUST wait at least the number of seconds specified by the "interval" parameter"; a clock that went backwards (or an early timer) sleeps again, never polls early.
     if (type === 'timer' && now < state.wakeAt) return sleepUntil(state, state.wakeAt);
-    return sendRequest(state, now, type === 'timer');
+    const polls = state.polls + (type === 'timer' ? 1 : 0);
+    return { state: next(state, 'requesting', state.wakeAt, state.interval, state.failures, polls, now), command: { type: 'request' } };
   }
   return fail(state, invalidState(`input "${type}" is not valid in phase "${phase}"`));
 }
