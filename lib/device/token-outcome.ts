@@ -11,7 +11,7 @@
  * @module
  */
 
-import { ClientError, ResponseBodyError } from '../errors.ts';
+import { ClientError } from '../errors.ts';
 import type { HttpResponse } from '../http/http.ts';
 import { optionalSeconds, parseJsonObject, type JsonObject } from '../http/json.ts';
 import { parseRetryAfter } from '../http/retry-after.ts';
@@ -139,9 +139,8 @@ function classify(http: HttpResponse, secrets: readonly string[], options: Token
   if (isTransientStatus(status)) return waiting({ kind: 'transient', error: responseError(http, secrets, error, json, options) });
   // rfc8628:3.5:stop-on-other-error rfc8628:3.5:report-error rfc8707:2:invalid-target: "If the client receives an error response with any other error code, it MUST stop polling and SHOULD react accordingly"; the error keeps the server's error, error_description and error_uri.
   // rfc7523:3.2:invalid-client: a refused assertion comes back as invalid_client ("MUST be the "invalid_client" error code"): terminal, kept in a ResponseBodyError, never polled again
-  if (error !== undefined && status !== 401) return { kind: 'terminal', error: new ResponseBodyError(error, http.response) };
   // dg:polling:terminal-classes: any other status (a 3xx, a 4xx without an OAuth error body) ends polling with a typed error.
-  if (status !== 200) return { kind: 'terminal', error: responseError(http, secrets, error, json, options) };
+  if (error !== undefined || status !== 200) return { kind: 'terminal', error: responseError(http, secrets, error, json, options) };
   // dg:polling:transient-classes dg:polling:terminal-classes rfc6749:5.1:json-object: "The parameters are serialized into a JavaScript Object Notation (JSON) structure by adding each parameter at the highest structure level."; a 200 that is not JSON (a captive portal) is transient, JSON that is not an object is terminal.
   if (json === undefined) {
     return parseError?.code === 'OAUTH_INVALID_RESPONSE' ? { kind: 'terminal', error: parseError } : waiting({ kind: 'transient', error: parseError as ClientError });
