@@ -171,14 +171,6 @@ function seconds(value: unknown, zero: boolean): boolean {
   return typeof value === 'number' && value < Infinity && (zero ? value >= 0 : value > 0);
 }
 
-/** An ERR_INVALID_ARG_VALUE TypeError unless `ok`: one sentence shape for every option. */
-function check(ok: boolean, name: string, what: string): void {
-  if (!ok) throw argumentError(`"${name}" must be ${what}`, 'ERR_INVALID_ARG_VALUE');
-}
-
-const POSITIVE = 'a positive number of seconds';
-const NON_NEGATIVE = 'a non-negative number of seconds';
-
 /**
  * A new state. dg:polling: the first poll also waits one interval, counted from the arrival
  * of the device authorization response, and the deadline counts from that arrival too.
@@ -191,13 +183,13 @@ export function initialState(options: InitialStateOptions): PollingState {
   if (typeof device_code !== 'string' || device_code === '') {
     throw argumentError('"device_code" must be a non-empty string', 'ERR_INVALID_ARG_TYPE');
   }
-  check(seconds(expires_in, false), 'expires_in', POSITIVE);
+  if (!seconds(expires_in, false)) throw argumentError('"expires_in" must be a positive number of seconds', 'ERR_INVALID_ARG_VALUE');
   // A negative or NaN interval is refused; 0 is floored like any other short interval.
-  check(interval === undefined || seconds(interval, true), 'interval', NON_NEGATIVE);
+  if (!(interval === undefined || seconds(interval, true))) throw argumentError('"interval" must be a non-negative number of seconds', 'ERR_INVALID_ARG_VALUE');
   const floor = options.minInterval ?? MIN_INTERVAL;
-  check(seconds(floor, false), 'minInterval', POSITIVE);
-  check(Number.isFinite(receivedAt), 'receivedAt', 'a finite time in ms');
-  check(backoffCap === undefined || seconds(backoffCap, true), 'backoffCap', NON_NEGATIVE);
+  if (!seconds(floor, false)) throw argumentError('"minInterval" must be a positive number of seconds', 'ERR_INVALID_ARG_VALUE');
+  if (!Number.isFinite(receivedAt)) throw argumentError('"receivedAt" must be a finite time in ms', 'ERR_INVALID_ARG_VALUE');
+  if (!(backoffCap === undefined || seconds(backoffCap, true))) throw argumentError('"backoffCap" must be a non-negative number of seconds', 'ERR_INVALID_ARG_VALUE');
   // rfc8628:3.2:interval-default: "If no value is provided, clients MUST use 5 as the default."
   // Clamped so that absurd server values still leave finite, JSON-safe times.
   // dg:polling:deadline-from-arrival rfc8628:3.3:stop-at-expiry: "until the user completes the interaction, the code expires, or another error occurs"; the deadline is expires_in after the device authorization response arrived.
@@ -232,11 +224,6 @@ export function expiredError(cause?: Error): ClientError {
   return error;
 }
 
-/** OAUTH_INVALID_STATE: an input the machine cannot take, or a saved state it cannot resume. */
-function invalidState(message: string): ClientError {
-  return new ClientError(message, { code: 'OAUTH_INVALID_STATE' });
-}
-
 /**
  * The state with the fields that change, written out rather than spread (cheaper on the polling
  * path). Only a 'requesting' state carries `sentAt`.
@@ -263,13 +250,8 @@ function sleepUntil(state: PollingState, wakeAt: number, interval = state.interv
   return { state: next(state, 'waiting', until, interval, failures, state.polls), command: { type: 'sleep', until } };
 }
 
-/** The last step of a flow: the state keeps its numbers, and the command says how it ended. */
-function end(state: PollingState, command: Extract<PollingCommand, { type: 'done' | 'fail' }>): PollingStep {
-  return { state: next(state, command.type === 'done' ? 'done' : 'failed', state.wakeAt, state.interval, state.failures, state.polls), command };
-}
-
 function fail(state: PollingState, error: Error): PollingStep {
-  return end(state, { type: 'fail', error });
+  return { state: next(state, 'failed', state.wakeAt, state.interval, state.failures, state.polls), command: { type: 'fail', error } };
 }
 
 /**
@@ -284,7 +266,10 @@ export function transientWait(interval: number, failures: number, backoffCap: nu
 
 function onResponse(state: PollingState, now: number, outcome: TokenOutcome): PollingStep {
   // dg:polling:done-carries-result dg:polling:no-request-after-deadline: done carries the token, its claims and its arrival time; a token that arrives after the deadline is still returned.
-  if (outcome.kind === 'token') return end(state, { type: 'done', token: outcome.body, claims: outcome.claims, receivedAt: outcome.receivedAt });
+  if (outcome.kind === 'token') {
+    const command = { type: 'done', token: outcome.body, claims: outcome.claims, receivedAt: outcome.receivedAt } as const;
+    return { state: next(state, 'done', state.wakeAt, state.interval, state.failures, state.polls), command };
+  }
   // rfc8628:3.5:stop-on-other-error rfc8628:3.5:report-error rfc8628:3.5:expired-token-restart rfc8628:3.5:expired-token-wait-user: "If the client receives an error response with any other error code, it MUST stop polling"; the error goes to the caller as it is, and nothing restarts on its own.
   if (outcome.kind === 'terminal') return fail(state, outcome.error);
   // dg:polling:no-request-after-deadline rfc8628:3.3:stop-at-expiry: "until the user completes the interaction, the code expires, or another error occurs"; a request in flight at the deadline may finish, but only a token is worth anything then.
@@ -313,11 +298,11 @@ function onResponse(state: PollingState, now: number, outcome: TokenOutcome): Po
 export function step(state: PollingState, input: PollingInput): PollingStep {
   const { phase } = state;
   // An ended flow stays as it ended.
-  if (phase === 'done' || phase === 'failed') return { state, command: { type: 'fail', error: invalidState('the polling flow has already ended') } };
+  if (phase === 'done' || phase === 'failed') return { state, command: { type: 'fail', error: new ClientError('the polling flow has already ended', { code: 'OAUTH_INVALID_STATE' }) } };
   // dg:polling:pure-machine: time comes in with every input; the machine reads no clock and sets no timer.
   const { now, type } = input;
   // dg:polling:finite-clock: a time that is not a finite number would make every wait NaN and poll in a burst.
-  if (!Number.isFinite(now)) return fail(state, invalidState('input "now" must be a finite time in ms'));
+  if (!Number.isFinite(now)) return fail(state, new ClientError('input "now" must be a finite time in ms', { code: 'OAUTH_INVALID_STATE' }));
   if (type === 'start') {
     // dg:polling:resume-no-early: resumed while a request was in flight, whose answer is lost: wait a full interval from when it was sent.
     return sleepUntil(state, phase === 'requesting' ? Math.max(state.wakeAt, (state.sentAt ?? now) + state.interval * 1000) : state.wakeAt);
@@ -333,7 +318,7 @@ export function step(state: PollingState, input: PollingInput): PollingStep {
     const polls = state.polls + (type === 'timer' ? 1 : 0);
     return { state: next(state, 'requesting', state.wakeAt, state.interval, state.failures, polls, now), command: { type: 'request' } };
   }
-  return fail(state, invalidState(`input "${type}" is not valid in phase "${phase}"`));
+  return fail(state, new ClientError(`input "${type}" is not valid in phase "${phase}"`, { code: 'OAUTH_INVALID_STATE' }));
 }
 
 /**
@@ -359,7 +344,7 @@ function bounded(state: PollingState, minInterval: number, latestDeadline: numbe
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
  */
 export function parsePollingState(value: unknown, minInterval: number = MIN_INTERVAL): PollingState {
-  check(seconds(minInterval, false), 'minInterval', POSITIVE);
+  if (!seconds(minInterval, false)) throw argumentError('"minInterval" must be a positive number of seconds', 'ERR_INVALID_ARG_VALUE');
   const s = value as { [K in keyof PollingState]?: unknown } | null;
   const time = (key: keyof PollingState): boolean => Number.isFinite(s?.[key]);
   const count = (key: keyof PollingState): boolean => Number.isSafeInteger(s?.[key]) && (s?.[key] as number) >= 0;
@@ -379,7 +364,7 @@ export function parsePollingState(value: unknown, minInterval: number = MIN_INTE
     count('polls') &&
     (s.phase === 'requesting' ? time('sentAt') : s.sentAt === undefined);
   // dg:polling:state-json: a saved state is checked before it is resumed; one that could shorten a wait is refused.
-  if (!ok) throw invalidState('saved polling state is not valid or not resumable');
+  if (!ok) throw new ClientError('saved polling state is not valid or not resumable', { code: 'OAUTH_INVALID_STATE' });
   // dg:polling:interval-floor dg:polling:expires-in-cap: a saved state obeys the floor and the 24 h cap, whoever steps it next.
   return bounded(s as PollingState, minInterval, (s.wakeAt as number) + MAX_EXPIRES_IN * 1000);
 }
