@@ -11,7 +11,7 @@
 import { ClientError, ResponseBodyError } from '../errors.ts';
 import type { HttpResponse } from '../http/http.ts';
 import { isJsonMediaType, optionalSeconds, optionalString, parseJsonObject, requireString } from '../http/json.ts';
-import { answerError, errorMemberError, readOAuthError, type ErrorExtras } from '../oauth/oauth-error.ts';
+import { answerError, readOAuthError, type ErrorExtras } from '../oauth/oauth-error.ts';
 import type { DeviceAuthorizationResponse } from './device-authorization.ts';
 
 /**
@@ -34,7 +34,7 @@ export function readDeviceAuthorizationAnswer(http: HttpResponse, secrets: reado
   // dg:tolerance:error-in-200: an `error` member in a 200 is an error, never a success.
   const error = readOAuthError(body, secrets);
   if (error !== undefined) throw new ResponseBodyError(error, response);
-  if (body['error'] !== undefined) throw errorMemberError();
+  if (body['error'] !== undefined) throw new ClientError('response body "error" property must be a string', { code: 'OAUTH_INVALID_RESPONSE' });
   // rfc8628:3.2:required-members rfc6749:10.14:validate-input: "device_code REQUIRED. The device verification code."; user_code, verification_uri and expires_in are REQUIRED too, each of its type.
   requireString(body, 'device_code');
   requireString(body, 'user_code');

@@ -17,7 +17,7 @@ import { optionalSeconds, parseJsonObject, type JsonObject } from '../http/json.
 import { parseRetryAfter } from '../http/retry-after.ts';
 import type { DPoPHandle } from '../oauth/dpop-handle.ts';
 import type { ClientMetadata, ServerMetadata } from '../oauth/metadata.ts';
-import { challengeError, errorMemberError, readOAuthError, responseError, type ErrorExtras } from '../oauth/oauth-error.ts';
+import { challengeError, readOAuthError, responseError, type ErrorExtras } from '../oauth/oauth-error.ts';
 import { profileHint } from '../oauth/profile-hint.ts';
 import { validateTokenResponse, type TokenEndpointResponse } from '../oauth/token-response.ts';
 import { idTokenClaims } from '../oauth/token-result.ts';
@@ -147,7 +147,7 @@ function classify(http: HttpResponse, secrets: readonly string[], options: Token
   }
   try {
     // dg:polling:terminal-classes dg:tolerance:error-in-200: an error member that is not a string is refused, never read as a success.
-    if (json['error'] !== undefined) throw errorMemberError();
+    if (json['error'] !== undefined) throw new ClientError('response body "error" property must be a string', { code: 'OAUTH_INVALID_RESPONSE' });
     // dg:polling:terminal-classes: a 200 that is not a valid token response ends polling with a typed error.
     const token = validateTokenResponse(json, options.allowedTokenTypes);
     // rfc9449:5:token-type-dpop: with DPoP, a token that is not DPoP-bound is discarded (terminal)

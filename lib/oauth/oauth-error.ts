@@ -148,12 +148,3 @@ export function responseError(
   // and its headers may echo the request body); it stays reachable as a non-enumerable member.
   return withResponse(new ClientError(`unexpected HTTP response status code ${response.status}${hint ?? ''}`, { code: 'OAUTH_RESPONSE_IS_NOT_CONFORM' }), response);
 }
-
-/**
- * The error for a 200 whose `error` member is not a string: never read as a success.
- *
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
- */
-export function errorMemberError(): ClientError {
-  return new ClientError('response body "error" property must be a string', { code: 'OAUTH_INVALID_RESPONSE' });
-}
