@@ -19,9 +19,6 @@ import { profileHint } from './profile-hint.ts';
 import { KNOWN_ERROR_CODES, redactDeepWith, redactor } from './redact.ts';
 import { parseWWWAuthenticate } from './www-authenticate.ts';
 
-/** Token members a server has no business sending with an error; their values are never shown. */
-const TOKEN_MEMBERS = ['access_token', 'refresh_token', 'id_token'];
-
 /**
  * Reads the RFC 6749 §5.2 members when `body.error` is a string; `undefined` otherwise. Wrongly
  * typed `error_description` or `error_uri` are dropped rather than trusted.
@@ -34,7 +31,9 @@ export function readOAuthError(body: JsonObject, sent: readonly string[]): OAuth
   // rfc6749:10.4:refresh-token-confidential: "Refresh tokens MUST be kept confidential in transit and storage"
   // dg:security:secret-redaction dg:security:echoed-secret-redaction rfc6749:10.3:access-token-confidential: "Access token credentials (as well as any confidential access token attributes) MUST be kept confidential in transit and storage"; tokens that came with an error are secrets too.
   // rfc6749:5.2:error-charset dg:security:echoed-secret-redaction: "Values for the "error" parameter MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E."; the client does not rely on it: values are kept as plain data, with echoed secrets redacted.
-  const clean = redactor([...sent, ...TOKEN_MEMBERS.map((name) => body[name]).filter((v): v is string => typeof v === 'string')]);
+  // Token members a server has no business sending with an error: their values are never shown.
+  const tokens = [body['access_token'], body['refresh_token'], body['id_token']].filter((v): v is string => typeof v === 'string');
+  const clean = redactor([...sent, ...tokens]);
   // dg:security:error-code-verbatim: a known code is never rewritten, so a short secret inside
   // "access_denied" cannot turn a denial into an unknown code; any other value may echo a secret.
   const code = body['error'];
