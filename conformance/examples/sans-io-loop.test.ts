@@ -1,7 +1,9 @@
 // The sans-I/O entry (device-grant/sans-io) driven from the plain loop of sans-io-loop.ts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ClientSecretBasic, ResponseBodyError, deviceTokenRequest, formRequest, type AuthenticatedForm, type ClientAuth } from '../../lib/sans-io.js';
+import { validateIdToken } from '../../lib/index.js';
+import { ClientError, ClientSecretBasic, ResponseBodyError, deviceTokenRequest, formRequest, type AuthenticatedForm, type ClientAuth, type TokenAnswerOptions } from '../../lib/sans-io.js';
+import { goodClaims, jwt } from '../support/polling-side.js';
 import { runDeviceFlow, type Answer, type Runtime } from './sans-io-loop.js';
 
 const ISSUER = 'https://as.example.test';
@@ -109,4 +111,18 @@ test('dg:sansio:entry a ClientAuth that returns a promise gives the request as a
   assert.ok(form.secrets.includes('signed.jwt.value'));
   // A synchronous one gives the request at once.
   assert.ok(!(formRequest(SERVER, { client_id: 'c' }, () => undefined, new URLSearchParams('a=b')) instanceof Promise));
+});
+
+test('dg:sansio:entry oidc:3.1.3.7:iss-match the loop checks the ID token with the check it is given (validateIdToken from device-grant), and a bad one ends the flow', () => {
+  const flow = (issuer: string) => {
+    const idToken = jwt(goodClaims(T0, CLIENT.client_id, issuer));
+    const runtime = scripted([{ status: 200, headers: JSON_TYPE, text: JSON.stringify({ access_token: 'at', token_type: 'Bearer', id_token: idToken }) }]);
+    const checks: TokenAnswerOptions = {
+      idToken: (token) =>
+        token.id_token === undefined ? undefined : validateIdToken(token.id_token, { issuer: ISSUER, clientId: CLIENT.client_id, now: Math.floor(runtime.clock / 1000), tolerance: 30 }),
+    };
+    return () => withoutIo(() => runDeviceFlow(runtime, { server: SERVER, client: CLIENT, auth: ClientSecretBasic(), checks }));
+  };
+  assert.equal(flow(ISSUER)().access_token, 'at');
+  assert.throws(flow('https://evil.example'), (e: unknown) => e instanceof ClientError && e.code === 'OAUTH_JWT_CLAIM_COMPARISON_FAILED');
 });

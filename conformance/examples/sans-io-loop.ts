@@ -7,11 +7,11 @@
 import {
   None,
   classifyRequestFailure,
-  classifyTokenResponse,
+  classifyTokenAnswer,
   deviceAuthorizationRequest,
   deviceTokenRequest,
   initialState,
-  readDeviceAuthorizationResponse,
+  readDeviceAuthorizationAnswer,
   step,
   type AuthenticatedForm,
   type ClientAuth,
@@ -20,6 +20,7 @@ import {
   type PollingStep,
   type ServerMetadata,
   type TokenEndpointResponse,
+  type TokenAnswerOptions,
   type TokenOutcome,
 } from '../../lib/sans-io.js';
 
@@ -44,6 +45,11 @@ export interface FlowOptions {
   scope?: string;
   /** Shows the user code; the loop carries on at once. */
   show?(response: DeviceAuthorizationResponse): void;
+  /**
+   * Optional checks for the token classifier, e.g. `idToken` built on `validateIdToken` from
+   * device-grant; only what is passed here is bundled.
+   */
+  checks?: TokenAnswerOptions;
 }
 
 /** Sends one form and wraps the answer for the classifiers (they read a web-standard Response). */
@@ -59,7 +65,9 @@ export function runDeviceFlow(runtime: Runtime, options: FlowOptions): TokenEndp
   // RFC 8628 §3.1: the device authorization request, built and classified by the library.
   const authorizationForm = deviceAuthorizationRequest(server, client, auth, options.scope === undefined ? undefined : { scope: options.scope }) as AuthenticatedForm;
   const http = exchange(runtime, server.device_authorization_endpoint, authorizationForm);
-  const device = readDeviceAuthorizationResponse({ http, secrets: authorizationForm.secrets }, false);
+  // The required members checked; for the https and userinfo checks of the verification URIs, pass
+  // the result to validateDeviceAuthorizationResponse from device-grant.
+  const device = readDeviceAuthorizationAnswer(http, authorizationForm.secrets);
   options.show?.(device);
 
   // RFC 8628 §3.4–3.5: the machine decides; the loop performs.
@@ -77,7 +85,7 @@ export function runDeviceFlow(runtime: Runtime, options: FlowOptions): TokenEndp
     }
     let outcome: TokenOutcome;
     try {
-      outcome = classifyTokenResponse(exchange(runtime, server.token_endpoint, tokenForm), tokenForm.secrets);
+      outcome = classifyTokenAnswer(exchange(runtime, server.token_endpoint, tokenForm), tokenForm.secrets, options.checks);
     } catch (error) {
       // A transport that throws the library's OAUTH_NETWORK_ERROR or OAUTH_TIMEOUT backs off; anything else ends the flow.
       outcome = classifyRequestFailure(error);

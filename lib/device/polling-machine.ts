@@ -48,10 +48,8 @@ export const MIN_INTERVAL = 1;
  * dg:polling:expires-in-cap: the longest lifetime honoured, in seconds (24 hours). Deployed
  * servers issue codes for 5 to 30 minutes, and RFC 8628 §5.4 wants them short; a larger value
  * (1e15) would keep a flow polling for ever.
- *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.2
  */
-export const MAX_EXPIRES_IN = 86_400;
+const MAX_EXPIRES_IN = 86_400;
 /**
  * Default cap in seconds on the transient backoff, before the 2·interval floor.
  *
@@ -168,6 +166,11 @@ export interface InitialStateOptions {
   minInterval?: number | undefined;
 }
 
+/** True for a finite number of seconds: at least 0 when `zero` is allowed, else above 0 (NaN never). */
+function seconds(value: unknown, zero: boolean): boolean {
+  return typeof value === 'number' && value < Infinity && (zero ? value >= 0 : value > 0);
+}
+
 /**
  * A new state. dg:polling: the first poll also waits one interval, counted from the arrival
  * of the device authorization response, and the deadline counts from that arrival too.
@@ -176,20 +179,17 @@ export interface InitialStateOptions {
  * @see spec/design.md ("Polling semantics": the first poll waits, the deadline counts from arrival)
  */
 export function initialState(options: InitialStateOptions): PollingState {
-  const positive = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value) && value > 0;
-  if (typeof options.device_code !== 'string' || options.device_code === '') {
+  const { device_code, interval, expires_in, receivedAt, backoffCap } = options;
+  if (typeof device_code !== 'string' || device_code === '') {
     throw argumentError('"device_code" must be a non-empty string', 'ERR_INVALID_ARG_TYPE');
   }
+  if (!seconds(expires_in, false)) throw argumentError('"expires_in" must be a positive number of seconds', 'ERR_INVALID_ARG_VALUE');
   // A negative or NaN interval is refused; 0 is floored like any other short interval.
-  const interval = options.interval;
-  if (!positive(options.expires_in) || (interval !== undefined && !(positive(interval) || interval === 0))) {
-    throw argumentError('"expires_in" and "interval" must be positive numbers of seconds', 'ERR_INVALID_ARG_VALUE');
-  }
+  if (!(interval === undefined || seconds(interval, true))) throw argumentError('"interval" must be a non-negative number of seconds', 'ERR_INVALID_ARG_VALUE');
   const floor = options.minInterval ?? MIN_INTERVAL;
-  if (!positive(floor)) throw argumentError('"minInterval" must be a positive number of seconds', 'ERR_INVALID_ARG_VALUE');
-  if (!Number.isFinite(options.receivedAt) || (options.backoffCap !== undefined && !(options.backoffCap >= 0 && Number.isFinite(options.backoffCap)))) {
-    throw argumentError('"receivedAt" must be a time and "backoffCap" a non-negative number', 'ERR_INVALID_ARG_VALUE');
-  }
+  if (!seconds(floor, false)) throw argumentError('"minInterval" must be a positive number of seconds', 'ERR_INVALID_ARG_VALUE');
+  if (!Number.isFinite(receivedAt)) throw argumentError('"receivedAt" must be a finite time in ms', 'ERR_INVALID_ARG_VALUE');
+  if (!(backoffCap === undefined || seconds(backoffCap, true))) throw argumentError('"backoffCap" must be a non-negative number of seconds', 'ERR_INVALID_ARG_VALUE');
   // rfc8628:3.2:interval-default: "If no value is provided, clients MUST use 5 as the default."
   // Clamped so that absurd server values still leave finite, JSON-safe times.
   // dg:polling:deadline-from-arrival rfc8628:3.3:stop-at-expiry: "until the user completes the interaction, the code expires, or another error occurs"; the deadline is expires_in after the device authorization response arrived.
@@ -197,18 +197,15 @@ export function initialState(options: InitialStateOptions): PollingState {
   // dg:polling:interval-floor: never below the floor, whatever the server sent (0 included).
   const floored = Math.max(interval ?? DEFAULT_INTERVAL, floor); // RFC 8628 §3.2: default 5 s
   // dg:polling:expires-in-cap: at most MAX_EXPIRES_IN; clamped so times stay finite and JSON-safe.
-  const deadline = Math.min(options.receivedAt + Math.min(options.expires_in, MAX_EXPIRES_IN) * 1000, Number.MAX_SAFE_INTEGER);
-  return {
-    v: 1,
-    phase: 'waiting',
-    device_code: options.device_code,
-    interval: floored,
-    deadline,
-    wakeAt: Math.min(options.receivedAt + floored * 1000, deadline),
-    failures: 0,
-    polls: 0,
-    backoffCap: options.backoffCap ?? DEFAULT_BACKOFF_CAP,
-  };
+  const deadline = Math.min(receivedAt + Math.min(expires_in, MAX_EXPIRES_IN) * 1000, Number.MAX_SAFE_INTEGER);
+  return next(
+    { device_code, deadline, backoffCap: backoffCap ?? DEFAULT_BACKOFF_CAP },
+    'waiting',
+    Math.min(receivedAt + floored * 1000, deadline),
+    floored,
+    0,
+    0,
+  );
 }
 
 /**
@@ -232,7 +229,7 @@ export function expiredError(cause?: Error): ClientError {
  * path). Only a 'requesting' state carries `sentAt`.
  */
 function next(
-  state: PollingState,
+  state: Pick<PollingState, 'device_code' | 'deadline' | 'backoffCap'>,
   phase: PollingState['phase'],
   wakeAt: number,
   interval: number,
@@ -241,10 +238,9 @@ function next(
   sentAt?: number,
 ): PollingState {
   // dg:polling:state-json: every field is plain JSON, so the state survives JSON.stringify and JSON.parse.
-  // Two literals rather than a spread: one object per step, and one shape per kind of state.
-  return sentAt === undefined
-    ? { v: 1, phase, device_code: state.device_code, interval, deadline: state.deadline, wakeAt, failures, polls, backoffCap: state.backoffCap }
-    : { v: 1, phase, device_code: state.device_code, interval, deadline: state.deadline, wakeAt, failures, polls, backoffCap: state.backoffCap, sentAt };
+  const result: { -readonly [K in keyof PollingState]: PollingState[K] } = { v: 1, phase, device_code: state.device_code, interval, deadline: state.deadline, wakeAt, failures, polls, backoffCap: state.backoffCap };
+  if (sentAt !== undefined) result.sentAt = sentAt;
+  return result;
 }
 
 function sleepUntil(state: PollingState, wakeAt: number, interval = state.interval, failures = state.failures): PollingStep {
@@ -277,7 +273,7 @@ function onResponse(state: PollingState, now: number, outcome: TokenOutcome): Po
   // rfc8628:3.5:stop-on-other-error rfc8628:3.5:report-error rfc8628:3.5:expired-token-restart rfc8628:3.5:expired-token-wait-user: "If the client receives an error response with any other error code, it MUST stop polling"; the error goes to the caller as it is, and nothing restarts on its own.
   if (outcome.kind === 'terminal') return fail(state, outcome.error);
   // dg:polling:no-request-after-deadline rfc8628:3.3:stop-at-expiry: "until the user completes the interaction, the code expires, or another error occurs"; a request in flight at the deadline may finish, but only a token is worth anything then.
-  if (now >= state.deadline) return fail(state, expiredError(outcome.kind === 'transient' || outcome.kind === 'use_dpop_nonce' ? outcome.error : undefined));
+  if (now >= state.deadline) return fail(state, expiredError('error' in outcome ? outcome.error : undefined));
   const retryAfter = outcome.retryAfter ?? 0;
   if (outcome.kind === 'transient') {
     // rfc8628:3.5:timeout-backoff rfc8628:3.5:exponential-backoff dg:polling:transient-backoff dg:polling:transient-classes dg:polling:retry-after: "On encountering a connection timeout, clients MUST unilaterally reduce their polling frequency before retrying."; by our policy every transient fault backs off, and Retry-After can only lengthen the wait.
@@ -293,11 +289,6 @@ function onResponse(state: PollingState, now: number, outcome: TokenOutcome): Po
   return sleepUntil(state, now + Math.max(interval, retryAfter) * 1000, interval, 0);
 }
 
-function sendRequest(state: PollingState, now: number, counts: boolean): PollingStep {
-  const polls = state.polls + (counts ? 1 : 0);
-  return { state: next(state, 'requesting', state.wakeAt, state.interval, state.failures, polls, now), command: { type: 'request' } };
-}
-
 /**
  * Advances the machine by one input. Pure: the same state and input give the same result.
  *
@@ -305,84 +296,86 @@ function sendRequest(state: PollingState, now: number, counts: boolean): Polling
  * @see spec/design.md ("The polling machine")
  */
 export function step(state: PollingState, input: PollingInput): PollingStep {
-  if (state.phase === 'done' || state.phase === 'failed') {
-    // An ended flow stays as it ended.
-    return { state, command: { type: 'fail', error: new ClientError('the polling flow has already ended', { code: 'OAUTH_INVALID_STATE' }) } };
-  }
+  const { phase } = state;
+  // An ended flow stays as it ended.
+  if (phase === 'done' || phase === 'failed') return { state, command: { type: 'fail', error: new ClientError('the polling flow has already ended', { code: 'OAUTH_INVALID_STATE' }) } };
   // dg:polling:pure-machine: time comes in with every input; the machine reads no clock and sets no timer.
-  const { now } = input;
+  const { now, type } = input;
   // dg:polling:finite-clock: a time that is not a finite number would make every wait NaN and poll in a burst.
-  if (typeof now !== 'number' || !Number.isFinite(now)) {
-    return fail(state, new ClientError('input "now" must be a finite time in ms', { code: 'OAUTH_INVALID_STATE' }));
+  if (!Number.isFinite(now)) return fail(state, new ClientError('input "now" must be a finite time in ms', { code: 'OAUTH_INVALID_STATE' }));
+  if (type === 'start') {
+    // dg:polling:resume-no-early: resumed while a request was in flight, whose answer is lost: wait a full interval from when it was sent.
+    return sleepUntil(state, phase === 'requesting' ? Math.max(state.wakeAt, (state.sentAt ?? now) + state.interval * 1000) : state.wakeAt);
   }
-  switch (input.type) {
-    case 'start':
-      // dg:polling:resume-no-early: resumed while a request was in flight, whose answer is lost: wait a full interval from when it was sent.
-      if (state.phase === 'requesting') {
-        return sleepUntil(state, Math.max(state.wakeAt, (state.sentAt ?? now) + state.interval * 1000));
-      }
-      return sleepUntil(state, state.wakeAt);
-    case 'timer':
-      // dg:polling:single-flight: a timer while a request is in flight never sends a second one.
-      if (state.phase !== 'waiting') break;
-      // dg:polling:no-request-after-deadline rfc8628:3.3:stop-at-expiry dg:compat:local-expiry-error: "until the user completes the interaction, the code expires, or another error occurs"; no token request at or after the deadline.
-      if (now >= state.deadline) return fail(state, expiredError());
-      // dg:polling:clock-backwards rfc8628:3.5:wait-interval dg:profiles:no-early-poll: "Before each new request, the client MUST wait at least the number of seconds specified by the "interval" parameter"; a clock that went backwards (or an early timer) sleeps again, never polls early.
-      if (now < state.wakeAt) return sleepUntil(state, state.wakeAt);
-      return sendRequest(state, now, true);
-    case 'response':
-      if (state.phase !== 'requesting') break;
-      return onResponse(state, now, input.outcome);
-    case 'retry_now':
-      if (state.phase !== 'requesting') break;
-      if (now >= state.deadline) return fail(state, expiredError());
-      return sendRequest(state, now, false);
+  if (type === 'response' && phase === 'requesting') return onResponse(state, now, input.outcome);
+  // dg:polling:single-flight: a timer while a request is in flight never sends a second one.
+  // A retry_now resends the request in flight at once, e.g. with a new DPoP nonce: not a poll.
+  if (type === 'timer' ? phase === 'waiting' : type === 'retry_now' && phase === 'requesting') {
+    // dg:polling:no-request-after-deadline rfc8628:3.3:stop-at-expiry dg:compat:local-expiry-error: "until the user completes the interaction, the code expires, or another error occurs"; no token request at or after the deadline.
+    if (now >= state.deadline) return fail(state, expiredError());
+    // dg:polling:clock-backwards rfc8628:3.5:wait-interval dg:profiles:no-early-poll: "Before each new request, the client MUST wait at least the number of seconds specified by the "interval" parameter"; a clock that went backwards (or an early timer) sleeps again, never polls early.
+    if (type === 'timer' && now < state.wakeAt) return sleepUntil(state, state.wakeAt);
+    const polls = state.polls + (type === 'timer' ? 1 : 0);
+    return { state: next(state, 'requesting', state.wakeAt, state.interval, state.failures, polls, now), command: { type: 'request' } };
   }
-  return fail(state, new ClientError(`input "${input.type}" is not valid in phase "${state.phase}"`, { code: 'OAUTH_INVALID_STATE' }));
+  return fail(state, new ClientError(`input "${type}" is not valid in phase "${phase}"`, { code: 'OAUTH_INVALID_STATE' }));
 }
 
 /**
- * Checks that a value is a state this version can resume; returns it typed.
+ * A state brought within bounds: an interval below `minInterval` is raised to it (the planned
+ * wake-up moves later by the difference), and the deadline is at most `latestDeadline`.
+ */
+function bounded(state: PollingState, minInterval: number, latestDeadline: number): PollingState {
+  // dg:polling:expires-in-cap: a saved deadline far in the future is cut to the cap.
+  const deadline = Math.min(state.deadline, latestDeadline);
+  // dg:polling:interval-floor: a saved state obeys the same floor as a new one.
+  const raise = Math.max(0, minInterval - state.interval);
+  if (raise === 0 && deadline === state.deadline) return state;
+  return { ...state, interval: state.interval + raise, deadline, wakeAt: Math.min(state.wakeAt + raise * 1000, deadline) };
+}
+
+/**
+ * Checks that a value is a state this version can resume, and returns it typed and within
+ * bounds: an interval below `minInterval` ({@link MIN_INTERVAL} by default) is raised to it, and
+ * the deadline is at most 24 hours after the planned wake-up (no state the machine makes is
+ * further). A state that would shorten a wait is refused with OAUTH_INVALID_STATE.
  *
  * @see spec/design.md ("The polling machine": the state is plain JSON and can be resumed)
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
  */
-export function parsePollingState(value: unknown): PollingState {
-  const s = value as Record<string, unknown> | null;
-  const finite = (key: string): boolean => typeof s?.[key] === 'number' && Number.isFinite(s[key]);
-  const count = (key: string): boolean => Number.isSafeInteger(s?.[key]) && (s?.[key] as number) >= 0;
+export function parsePollingState(value: unknown, minInterval: number = MIN_INTERVAL): PollingState {
+  if (!seconds(minInterval, false)) throw argumentError('"minInterval" must be a positive number of seconds', 'ERR_INVALID_ARG_VALUE');
+  const s = value as { [K in keyof PollingState]?: unknown } | null;
+  const time = (key: keyof PollingState): boolean => Number.isFinite(s?.[key]);
+  const count = (key: keyof PollingState): boolean => Number.isSafeInteger(s?.[key]) && (s?.[key] as number) >= 0;
   // dg:polling:resume-no-early: every field that decides a wait is checked: a negative failure count or cap would shorten it.
   const ok =
-    s !== null &&
     typeof s === 'object' &&
-    s['v'] === 1 &&
-    (s['phase'] === 'waiting' || s['phase'] === 'requesting') &&
-    typeof s['device_code'] === 'string' &&
-    s['device_code'] !== '' &&
-    ['interval', 'deadline', 'wakeAt', 'backoffCap'].every(finite) &&
+    s?.v === 1 &&
+    (s.phase === 'waiting' || s.phase === 'requesting') &&
+    typeof s.device_code === 'string' &&
+    s.device_code !== '' &&
+    seconds(s.interval, false) &&
+    seconds(s.backoffCap, true) &&
+    time('deadline') &&
+    time('wakeAt') &&
+    (s.wakeAt as number) <= (s.deadline as number) &&
     count('failures') &&
     count('polls') &&
-    (s['interval'] as number) > 0 &&
-    (s['backoffCap'] as number) >= 0 &&
-    (s['wakeAt'] as number) <= (s['deadline'] as number) &&
-    (s['phase'] === 'requesting' ? finite('sentAt') : s['sentAt'] === undefined);
+    (s.phase === 'requesting' ? time('sentAt') : s.sentAt === undefined);
   // dg:polling:state-json: a saved state is checked before it is resumed; one that could shorten a wait is refused.
   if (!ok) throw new ClientError('saved polling state is not valid or not resumable', { code: 'OAUTH_INVALID_STATE' });
-  return s as unknown as PollingState;
+  // dg:polling:interval-floor dg:polling:expires-in-cap: a saved state obeys the floor and the 24 h cap, whoever steps it next.
+  return bounded(s as PollingState, minInterval, (s.wakeAt as number) + MAX_EXPIRES_IN * 1000);
 }
 
 /**
  * A saved state brought within today's bounds: an interval below the floor is raised to it (the
- * planned wake-up moves later by the difference), and the deadline is at most
- * {@link MAX_EXPIRES_IN} from `now`. Pure; the driver applies it to every state it resumes.
+ * planned wake-up moves later by the difference), and the deadline is at most 24 hours from
+ * `now`. Pure; the driver applies it to every state it resumes.
  *
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
  */
 export function boundState(state: PollingState, minInterval: number, now: number): PollingState {
-  // dg:polling:expires-in-cap: a saved deadline far in the future is cut to the cap.
-  const deadline = Math.min(state.deadline, now + MAX_EXPIRES_IN * 1000);
-  // dg:polling:interval-floor: a saved state obeys the same floor as a new one.
-  const raise = Math.max(0, minInterval - state.interval);
-  if (raise === 0 && deadline === state.deadline) return state;
-  const wakeAt = Math.min(state.wakeAt + raise * 1000, deadline);
-  return { ...state, interval: state.interval + raise, deadline, wakeAt };
+  return bounded(state, minInterval, now + MAX_EXPIRES_IN * 1000);
 }

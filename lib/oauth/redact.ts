@@ -34,10 +34,10 @@ export const KNOWN_ERROR_CODES: ReadonlySet<string> = new Set([
   'invalid_dpop_proof',
 ]);
 
-/** `%HH` matching either letter case of the hex digits. */
-function percent(octet: number, digits = 2): string {
-  const hex = octet.toString(16).padStart(digits, '0');
-  return [...hex].map((d) => (d >= 'a' ? `[${d}${d.toUpperCase()}]` : d)).join('');
+/** `%HH` (or `%uHHHH` with `digits` 4) matching either letter case of the hex digits. */
+function percent(code: number, digits = 2): string {
+  const hex = code.toString(16).padStart(digits, '0').replace(/[a-f]/g, (d) => `[${d}${d.toUpperCase()}]`);
+  return (digits === 4 ? '%[uU]' : '%') + hex;
 }
 
 /** Every spelling of one character that decodes back to it. */
@@ -46,18 +46,11 @@ function characterPattern(char: string): string {
   const code = char.codePointAt(0) as number;
   const spellings = [char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')];
   // Percent-encoding of the UTF-8 octets (encodeURIComponent, App. B form encoding), any hex case.
-  spellings.push([...encoder.encode(char)].map((octet) => '%' + percent(octet)).join(''));
+  spellings.push([...encoder.encode(char)].map((octet) => percent(octet)).join(''));
   if (char === ' ') spellings.push('\\+'); // form encoding writes a space as '+'
   // escape(): %HH of the Latin-1 code below 256, %uHHHH per UTF-16 code unit above.
-  if (code >= 0x80 && code < 0x100) spellings.push('%' + percent(code));
-  if (code >= 0x100) spellings.push(unitsPattern(char));
+  if (code >= 0x80) spellings.push(code < 0x100 ? percent(code) : char.split('').map((unit) => percent(unit.charCodeAt(0), 4)).join(''));
   return `(?:${spellings.join('|')})`;
-}
-
-function unitsPattern(char: string): string {
-  let out = '';
-  for (let i = 0; i < char.length; i++) out += '%[uU]' + percent(char.charCodeAt(i), 4);
-  return out;
 }
 
 /** The pattern of every spelling of `secret`, character by character. */

@@ -68,13 +68,10 @@ export function tokenResult(
   // rfc6749:5.1:expires-in dg:compat:token-result-shape: "The lifetime in seconds of the access token."; counted from the response's arrival, and no lifetime without expires_in.
   const expiresAt = body.expires_in === undefined ? undefined : receivedAt + body.expires_in * 1000;
   const result = { ...body } as TokenEndpointResponse & TokenEndpointResponseHelpers;
-  // dg:compat:token-result-shape: claims() and expiresIn() are non-enumerable, as in openid-client; expiresIn() is whole seconds, 0 once expired.
+  // dg:compat:token-result-shape: claims() and expiresIn() are non-enumerable (defineProperties' default), as in openid-client; expiresIn() is whole seconds, 0 once expired.
   Object.defineProperties(result, {
-    claims: { value: () => claims, enumerable: false },
-    expiresIn: {
-      value: () => (expiresAt === undefined ? undefined : Math.max(0, Math.floor((expiresAt - now()) / 1000))),
-      enumerable: false,
-    },
+    claims: { value: () => claims },
+    expiresIn: { value: () => (expiresAt === undefined ? undefined : Math.max(0, Math.floor((expiresAt - now()) / 1000))) },
   });
   return result;
 }

@@ -9,9 +9,8 @@
 
 import type { WWWAuthenticateChallenge } from '../errors.ts';
 
-// A token, then optionally "=" and a token or quoted-string (RFC 9110 §5.6.2, §5.6.4).
-const ITEM = /([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?:[ \t]*=[ \t]*("(?:[^"\\]|\\.)*"|[^\s,"]*))?/y;
-const SEPARATORS = /[\s,]*/y;
+// Separators, a token, then optionally "=" and a token or quoted-string (RFC 9110 §5.6.2, §5.6.4).
+const ITEM = /[\s,]*([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?:[ \t]*=[ \t]*("(?:[^"\\]|\\.)*"|[^\s,"]*))?/y;
 
 /**
  * Parses a `WWW-Authenticate` value into challenges. A bare token starts a new challenge; a
@@ -22,16 +21,9 @@ const SEPARATORS = /[\s,]*/y;
  */
 export function parseWWWAuthenticate(header: string): WWWAuthenticateChallenge[] {
   const challenges: WWWAuthenticateChallenge[] = [];
-  let position = 0;
+  ITEM.lastIndex = 0;
   // rfc6749:5.2:invalid-client-401 dg:compat:www-authenticate: "include the "WWW-Authenticate" response header field matching the authentication scheme used by the client"; a bare token starts a challenge, name=value items are its parameters.
-  while (position < header.length) {
-    SEPARATORS.lastIndex = position;
-    SEPARATORS.exec(header);
-    position = SEPARATORS.lastIndex;
-    ITEM.lastIndex = position;
-    const match = ITEM.exec(header);
-    if (match === null) break;
-    position = ITEM.lastIndex;
+  for (let match = ITEM.exec(header); match !== null; match = ITEM.exec(header)) {
     const [, name, rawValue] = match as unknown as [string, string, string | undefined];
     const current = challenges[challenges.length - 1];
     if (rawValue === undefined) {
