@@ -45,6 +45,7 @@ export {
 export { formBody, formEncode } from './oauth/form.ts';
 export { MAX_RESPONSE_BYTES, customFetch, type CustomFetch, type CustomFetchOptions } from './http/http.ts';
 export { validateIdToken, type IDToken, type IDTokenExpectations } from './oidc/id-token.ts';
+export { challengeError } from './oauth/oauth-error.ts';
 export { clockSkew, clockTolerance, type ClientMetadata, type ServerMetadata } from './oauth/metadata.ts';
 export type { RequestParameters } from './oauth/parameters.ts';
 export {

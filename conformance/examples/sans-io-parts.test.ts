@@ -13,7 +13,7 @@ import {
   type PollingState,
 } from '../../lib/sans-io.js';
 import { WWWAuthenticateChallengeError, validateDeviceAuthorizationResponse } from '../../lib/index.js';
-import { challengeError } from '../../lib/oauth/oauth-error.js';
+import { challengeError } from '../../lib/index.js';
 
 const S = 1000;
 const T0 = 1_700_000_000_000;
