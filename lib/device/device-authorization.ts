@@ -7,36 +7,16 @@
  */
 
 import { endpoint, requestContext, type Configuration } from '../oauth/configuration.ts';
-import { ClientError, ResponseBodyError } from '../errors.ts';
-import { invalidMember, optionalSeconds, optionalString, readJsonObject, requireString, type JsonObject } from '../http/json.ts';
-import { errorFromBody, readOAuthError } from '../oauth/oauth-error.ts';
+import { ClientError } from '../errors.ts';
+import type { JsonObject } from '../http/json.ts';
+import { FULL_EXTRAS } from '../oauth/oauth-error.ts';
 import { requestParameters, type RequestParameters } from '../oauth/parameters.ts';
 import { profileHint } from '../oauth/profile-hint.ts';
 import { postForm, type PostResult } from '../oauth/request.ts';
 import type { DPoPHandle } from '../oauth/dpop-handle.ts';
+import { answerBody, deviceAuthorizationMembers, type DeviceAuthorizationResponse } from './authorization-answer.ts';
 
-/**
- * A validated device authorization response (RFC 8628 §3.2). Numbers are numbers even when the
- * server sent strict numeric strings; unknown members are kept.
- *
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.2
- * @see https://github.com/panva/openid-client/blob/main/docs/interfaces/DeviceAuthorizationResponse.md
- */
-export interface DeviceAuthorizationResponse {
-  /** The device verification code: a secret, never to be shown or logged (RFC 8628 §5.2). */
-  readonly device_code: string;
-  /** The end-user verification code, to show verbatim (RFC 8628 §3.3, §6.1). */
-  readonly user_code: string;
-  /** Where the user enters the code (RFC 8628 §3.2). */
-  readonly verification_uri: string;
-  /** The same, with the code included, e.g. for a QR code (RFC 8628 §3.3.1). */
-  readonly verification_uri_complete?: string;
-  /** Lifetime of the codes in seconds (RFC 8628 §3.2). */
-  readonly expires_in: number;
-  /** Minimum seconds between polls (RFC 8628 §3.2); 5 when absent. */
-  readonly interval?: number;
-  readonly [parameter: string]: unknown;
-}
+export type { DeviceAuthorizationResponse } from './authorization-answer.ts';
 
 /**
  * Options of {@link initiateDeviceAuthorization} (our addition to openid-client's signature).
@@ -100,24 +80,11 @@ export function validateDeviceAuthorizationResponse(body: JsonObject, allowInsec
 }
 
 function validated(body: JsonObject, allowInsecure: boolean): DeviceAuthorizationResponse {
-  // rfc8628:3.2:required-members rfc6749:10.14:validate-input dg:security:wrong-types-rejected: "device_code REQUIRED. The device verification code."; user_code, verification_uri and expires_in are REQUIRED too, each of its type.
-  requireString(body, 'device_code');
-  requireString(body, 'user_code');
-  const verificationUri = requireString(body, 'verification_uri');
-  // rfc8628:3.2:verification-uri-complete-optional: "verification_uri_complete OPTIONAL."; accepted without it, and a string when present.
-  const complete = optionalString(body, 'verification_uri_complete');
-  // rfc8628:3.2:required-members dg:tolerance:numeric-strings: "expires_in REQUIRED."; a positive number, or a strict numeric string.
-  const expiresIn = optionalSeconds(body, 'expires_in', true);
-  if (expiresIn === undefined) throw invalidMember('expires_in', 'a positive number');
+  const response = deviceAuthorizationMembers(body);
   // dg:security:verification-uri-https dg:security:verification-uri-scheme: both URIs are checked before anything is returned.
-  // dg:polling:interval-floor: an interval of 0 is floored by the poller, not refused.
-  const interval = optionalSeconds(body, 'interval', false);
-  checkVerificationUri('verification_uri', verificationUri, allowInsecure);
-  if (complete !== undefined) checkVerificationUri('verification_uri_complete', complete, allowInsecure);
-  // rfc8628:3.3:user-instructions dg:compat:device-response-shape: "the client displays or otherwise communicates the "user_code" and the "verification_uri" to the end user"; both are returned exactly as sent, with every unknown member.
-  const result = { ...body, expires_in: expiresIn } as Record<string, unknown>;
-  if (interval !== undefined) result['interval'] = interval;
-  return result as DeviceAuthorizationResponse;
+  checkVerificationUri('verification_uri', response.verification_uri, allowInsecure);
+  if (response.verification_uri_complete !== undefined) checkVerificationUri('verification_uri_complete', response.verification_uri_complete, allowInsecure);
+  return response;
 }
 
 /**
@@ -127,16 +94,7 @@ function validated(body: JsonObject, allowInsecure: boolean): DeviceAuthorizatio
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.2
  */
 export function readDeviceAuthorizationResponse({ http, secrets }: Pick<PostResult, 'http' | 'secrets'>, allowInsecure: boolean): DeviceAuthorizationResponse {
-  // rfc8628:3.2:error-response rfc8628:3.2:json-200 rfc6749:5.2:error-member rfc8707:2:invalid-target: "the authorization server responds in the same way as the token endpoint specified in Section 5.2 of [RFC6749]."; any status but 200 is an error, and polling never starts.
-  if (http.response.status !== 200) throw errorFromBody(http, secrets);
-  // rfc8628:3.2:json-200 rfc6749:10.14:validate-input: "using the "application/json" format [RFC8259] with a 200 (OK) status code"; the body must be a JSON object.
-  const body = readJsonObject(http.response, http.text);
-  // dg:tolerance:error-in-200: an `error` member in a 200 is an error, never a success.
-  const error = readOAuthError(body, secrets);
-  if (error !== undefined) throw new ResponseBodyError(error, http.response);
-  // dg:tolerance:error-in-200: an error member that is not a string is refused (OAUTH_INVALID_RESPONSE), never read as a success.
-  if (body['error'] !== undefined) throw invalidMember('error', 'a string');
-  return validateDeviceAuthorizationResponse(body, allowInsecure);
+  return validateDeviceAuthorizationResponse(answerBody(http, secrets, FULL_EXTRAS), allowInsecure);
 }
 
 /**

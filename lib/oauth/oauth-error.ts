@@ -81,7 +81,8 @@ export function challengeError(http: HttpResponse, secrets: readonly string[], b
 }
 
 /** Everything the main entry reports. */
-const FULL: ErrorExtras = { challenge: challengeError, hint: profileHint };
+/** Every extra: what the main entry's answers get. */
+export const FULL_EXTRAS: ErrorExtras = { challenge: challengeError, hint: profileHint };
 
 /**
  * The error for a response that is not a success, its body parsed once here, whatever the
@@ -90,7 +91,7 @@ const FULL: ErrorExtras = { challenge: challengeError, hint: profileHint };
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
 export function errorFromBody(http: HttpResponse, secrets: readonly string[]): Error {
-  return answerError(http, secrets, FULL);
+  return answerError(http, secrets, FULL_EXTRAS);
 }
 
 /**
@@ -119,7 +120,7 @@ export function answerError(http: HttpResponse, secrets: readonly string[], extr
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
 export function errorFromResponse(http: HttpResponse, secrets: readonly string[], body: OAuthErrorBody | undefined, json?: JsonObject): Error {
-  return responseError(http, secrets, body, json, FULL);
+  return responseError(http, secrets, body, json, FULL_EXTRAS);
 }
 
 /**
