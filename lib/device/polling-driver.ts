@@ -12,7 +12,7 @@ import { endpoint, idTokenVerifiers, requestContext, type Configuration, type Id
 import { deviceAuthorizationReceivedAt, type DeviceAuthorizationResponse } from './device-authorization.ts';
 import { ClientError, argumentError } from '../errors.ts';
 import { claim, pendingFor, previousSettled, release, track } from './single-flight.ts';
-import { MAX_TIMER_MS, abortError, abortableSleep, timerSleep, type Sleep } from '../http/timers.ts';
+import { MAX_TIMER_MS, Waiter, abortError, timerSleep, type Sleep } from '../http/timers.ts';
 import type { DPoPHandle } from '../oauth/dpop-handle.ts';
 import type { RequestParameters } from '../oauth/parameters.ts';
 import { MIN_INTERVAL, boundState, expiredError, initialState, parsePollingState, step, type PollingCommand, type PollingState, type PollingStep, type TokenOutcome } from './polling-machine.ts';
@@ -162,7 +162,7 @@ async function pollOnce(run: Run): Promise<TokenOutcome> {
 }
 
 /** Reports the wait to onPoll (once per wait) and starts it. */
-function wait(run: Run, state: PollingState, until: number): Promise<void> {
+function wait(run: Run, waiter: Waiter, state: PollingState, until: number): Promise<void> {
   const { options } = run;
   const at = run.now();
   // A re-sleep (timer fired early, or a long wait split) is the same wait: report it once.
@@ -174,18 +174,26 @@ function wait(run: Run, state: PollingState, until: number): Promise<void> {
   }
   run.announced = true;
   // rfc8628:3.5:wait-interval rfc8628:3.2:interval-minimum rfc8628:3.5:slow-down rfc8628:3.5:timeout-backoff rfc8628:3.5:exponential-backoff dg:polling:transient-backoff dg:polling:fractional-interval dg:polling:long-sleep-split dg:polling:abort-immediate: "Before each new request, the client MUST wait at least the number of seconds specified by the "interval" parameter"; the machine's wait is slept to the millisecond, a wait longer than setTimeout allows is cut short (the machine then sleeps again), and an abort ends it at once.
-  return abortableSleep(options.sleep ?? timerSleep, Math.min(Math.max(0, until - at), MAX_TIMER_MS), options.signal);
+  return waiter.wait(Math.min(Math.max(0, until - at), MAX_TIMER_MS));
 }
 
-/** Sends the request (once any request given up on has settled) and gives its outcome to the machine. */
-async function request(run: Run, state: PollingState): Promise<PollingStep> {
-  const { deviceCode, options } = run;
+/** Sends the request: at once, unless one given up on still runs (then once it settled). Not async: no extra promise per poll. */
+function send(run: Run, state: PollingState): Promise<TokenOutcome> {
   // rfc8628:3.5:pending-repeat dg:polling:single-flight: "The client SHOULD repeat the access token request to the token endpoint (a process known as polling)."; one request at a time: the next is sent only after this one settled.
+  return pendingFor(run.deviceCode) ? sendAfterPrevious(run, state) : pollOnce(run);
+}
+
+async function sendAfterPrevious(run: Run, state: PollingState): Promise<TokenOutcome> {
+  const { deviceCode, options } = run;
   // dg:polling:single-flight: never a second request while one given up on is still running.
-  const ready = !pendingFor(deviceCode) || (await previousSettled(deviceCode, state.deadline, run.now, options.sleep ?? timerSleep, options.signal));
-  run.announced = false; // the next wait is a new one
-  const last = ready ? await pollOnce(run) : ({ kind: 'transient', error: new ClientError('the previous request was still in flight at the deadline', { code: 'OAUTH_TIMEOUT' }) } as const);
+  if (await previousSettled(deviceCode, state.deadline, run.now, options.sleep ?? timerSleep, options.signal)) return pollOnce(run);
+  return { kind: 'transient', error: new ClientError('the previous request was still in flight at the deadline', { code: 'OAUTH_TIMEOUT' }) };
+}
+
+/** Gives the request's outcome to the machine. */
+function respond(run: Run, state: PollingState, last: TokenOutcome): PollingStep {
   const { kind } = last;
+  run.announced = false; // the next wait is a new one
   run.lastOutcome = kind === 'pending' || kind === 'slow_down' || kind === 'transient' ? kind : undefined;
   run.lastError = kind === 'transient' || kind === 'use_dpop_nonce' ? last.error : undefined;
   // rfc9449:8:nonce-retry dg:dpop:nonce-retry-once: the first use_dpop_nonce of a poll is resent at once with the new
@@ -201,7 +209,9 @@ async function request(run: Run, state: PollingState): Promise<PollingStep> {
  * because a suspended async frame keeps its parameters alive: a waiting flow holds only its current ones.
  */
 async function drive(run: Run, state: PollingState, command: PollingCommand, key?: DeviceAuthorizationResponse): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
+  let waiter: Waiter | undefined;
   try {
+    waiter = new Waiter(run.options.sleep, run.options.signal);
     for (;;) {
       // dg:polling:state-json: the onState hook hands the caller the JSON state after every step.
       run.options.onState?.(state);
@@ -213,13 +223,14 @@ async function drive(run: Run, state: PollingState, command: PollingCommand, key
         throw error.cause === undefined && (error as ClientError).error === 'expired_token' && run.lastError ? expiredError(run.lastError) : error;
       }
       if (command.type === 'sleep') {
-        const sleeping = wait(run, state, command.until);
+        const sleeping = wait(run, waiter, state, command.until);
         command = ASLEEP; // a sleeping frame keeps no command: the next step makes a new one
         await sleeping;
         ({ state, command } = step(state, { type: 'timer', now: run.now() }));
-      } else ({ state, command } = await request(run, state));
+      } else ({ state, command } = respond(run, state, await send(run, state)));
     }
   } finally {
+    waiter?.end();
     release(run.deviceCode);
     // A flow cut short (an abort, a hook that threw) is remembered for the next call on the same response.
     // dg:polling:repoll-resumes: an ended flow is forgotten, so that a new call starts afresh.

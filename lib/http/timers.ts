@@ -49,21 +49,9 @@ export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
  * @see https://dom.spec.whatwg.org/#interface-AbortSignal
  */
 export function timerSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  // Without a signal there is nothing to listen to: one timer, one closure per wait.
-  if (signal === undefined) return new Promise((resolve) => setTimeout(resolve, ms));
-  if (signal.aborted) return Promise.reject(abortError(signal.reason));
-  return new Promise((resolve, reject) => {
-    // dg:polling:abort-immediate: the abort ends the wait at once and clears its timer.
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortError(signal.reason));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, ONCE);
-  });
+  // One wait of a Waiter of its own, whose listener goes when the wait ends.
+  const waiter = new Waiter(undefined, signal);
+  return waiter.wait(ms).finally(() => waiter.end());
 }
 
 /**
@@ -76,6 +64,51 @@ export function abortableSleep(sleep: Sleep, ms: number, signal?: AbortSignal): 
   if (signal === undefined || sleep === timerSleep) return sleep(ms, signal);
   // dg:polling:abort-immediate: a caller's sleep that ignores its signal is raced against the abort.
   return race(() => sleep(ms, signal), Infinity, signal);
+}
+
+/**
+ * The waits of one flow on the default timer: one abort listener for the whole flow instead of
+ * one per wait, and no closure per wait (the timer calls the promise's own resolve). With a
+ * caller's sleep, each wait is that sleep raced against the abort ({@link abortableSleep}).
+ * {@link Waiter.end} removes the listener when the flow ends.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5 (the waits between polls)
+ * @see https://dom.spec.whatwg.org/#interface-AbortSignal
+ */
+export class Waiter {
+  #sleep: Sleep | undefined;
+  #signal: AbortSignal | undefined;
+  #reject: ((error: ClientError) => void) | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(sleep: Sleep | undefined, signal: AbortSignal | undefined) {
+    this.#sleep = sleep;
+    this.#signal = signal;
+    if (sleep === undefined) signal?.addEventListener('abort', this, ONCE);
+  }
+
+  /** Waits `ms`, or rejects with {@link abortError} as soon as the signal aborts. */
+  wait(ms: number): Promise<void> {
+    const signal = this.#signal;
+    if (this.#sleep !== undefined) return abortableSleep(this.#sleep, ms, signal);
+    if (signal?.aborted) return Promise.reject(abortError(signal.reason));
+    return new Promise((resolve, reject) => {
+      this.#reject = reject;
+      this.#timer = setTimeout(resolve, ms);
+    });
+  }
+
+  /** The abort listener. */
+  handleEvent(): void {
+    // dg:polling:abort-immediate: the abort ends the wait at once and clears its timer.
+    clearTimeout(this.#timer);
+    this.#reject?.(abortError(this.#signal?.reason));
+  }
+
+  /** The flow has ended: the signal forgets it. */
+  end(): void {
+    this.#signal?.removeEventListener('abort', this);
+  }
 }
 
 /** A request controller and how many requests it has served. */
@@ -105,17 +138,16 @@ const MAX_SPARE = 64;
  */
 export function race<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: number, signal?: AbortSignal): Promise<T> {
   if (signal?.aborted) return Promise.reject(abortError(signal.reason));
+  // Without a timeout the caller's signal aborts exactly when the race gives up: work gets it as it is.
+  const lease = timeoutMs === Infinity && signal !== undefined ? undefined : (spare.pop() ?? { controller: new AbortController(), uses: 0 });
   return new Promise<T>((resolve, reject) => {
-    const lease = spare.pop() ?? { controller: new AbortController(), uses: 0 };
-    lease.uses++;
-    const { controller } = lease;
     const settle = (): void => {
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     };
     const giveUp = (error: ClientError): void => {
       settle();
-      controller.abort(error); // this controller is never used again
+      lease?.controller.abort(error); // this controller is never used again
       reject(error);
     };
     // dg:polling:abort-immediate dg:compat:abort-codes: the caller's abort settles the race at once, with the typed abort error.
@@ -128,14 +160,14 @@ export function race<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: nu
     signal?.addEventListener('abort', onAbort, ONCE);
     let running: Promise<T>;
     try {
-      running = work(controller.signal);
+      running = work(lease === undefined ? signal! : lease.controller.signal);
     } catch (error) {
       running = Promise.reject(error);
     }
     const done = (): void => {
       settle();
       // dg:compat:request-signal: only a signal never aborted goes back, for at most MAX_USES requests.
-      if (lease.uses < MAX_USES && !controller.signal.aborted && spare.length < MAX_SPARE) spare.push(lease);
+      if (lease !== undefined && ++lease.uses < MAX_USES && !lease.controller.signal.aborted && spare.length < MAX_SPARE) spare.push(lease);
     };
     running.then(
       (value) => {
