@@ -68,38 +68,45 @@ export interface DeviceAuthorizationGrantPollOptions {
   onState?: (state: PollingState) => void;
 }
 
-/** A ClientError for a bad option: `"options.<name>" must be <what>`. */
-function badOption(name: string, what: string, code: 'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE'): TypeError {
-  return argumentError(`"options.${name}" must be ${what}`, code);
+/** The argument error for a bad option: `"options.<name>" must be <what>`; a type error unless `badValue`. */
+function badOption(name: string, what: string, badValue?: boolean): TypeError {
+  return argumentError(`"options.${name}" must be ${what}`, badValue ? 'ERR_INVALID_ARG_VALUE' : 'ERR_INVALID_ARG_TYPE');
 }
 
-function finiteTime(time: unknown): number {
-  if (typeof time !== 'number' || !Number.isFinite(time)) throw badOption('now', 'a clock returning finite ms', 'ERR_INVALID_ARG_VALUE');
-  return time;
+const isFunction = (value: unknown): boolean => typeof value === 'function';
+const seconds =
+  (least: number) =>
+  (value: unknown): boolean =>
+    Number.isFinite(value) && (value as number) >= least;
+
+/**
+ * What each option must be, when given: [test, what it must be, whether a failure is a bad value
+ * rather than a bad type]. A bad option could shorten a wait (a NaN cap makes every wake-up time
+ * NaN): every one is refused up front, on poll and resume alike.
+ */
+const OPTION_CHECKS: Record<string, [(value: unknown) => boolean, string, boolean?]> = {
+  // dg:dpop:handle-argument: an options.DPoP that is not a handle is ERR_INVALID_ARG_TYPE before any request (poll and resume)
+  DPoP: [(value) => isFunction((value as DPoPHandle | null)?.proof), 'a DPoP handle'],
+  now: [isFunction, 'a function'],
+  sleep: [isFunction, 'a function'],
+  onPoll: [isFunction, 'a function'],
+  onState: [isFunction, 'a function'],
+  backoffCap: [seconds(0), 'a non-negative number of seconds', true],
+  minInterval: [seconds(Number.MIN_VALUE), 'a positive number of seconds', true],
+  allowedTokenTypes: [(value) => Array.isArray(value) && value.every((type) => typeof type === 'string'), 'an array of strings'],
+};
+
+/** Runs `begin`; a throw becomes a rejection, as from an async function. Not async: one promise per flow instead of two. */
+function rejecting<T>(begin: () => Promise<T>): Promise<T> {
+  try {
+    return begin();
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 /** The default clock, shared by every flow. */
 const systemNow = (): number => Date.now();
-
-// The request context last read for each configuration: flows that find the same settings share
-// it instead of keeping a copy each (it is read, never written).
-const contexts = new WeakMap<Configuration, RequestContext>();
-
-function sameMembers(a: object, b: object): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => (a as Record<string, unknown>)[key] === (b as Record<string, unknown>)[key]);
-}
-
-/** The configuration's request context as it is now: a shared one when nothing has changed since. */
-function sharedContext(config: Configuration, now: () => number): RequestContext {
-  const fresh = requestContext(config, now);
-  const known = contexts.get(config);
-  if (known !== undefined && known.server === fresh.server && known.client === fresh.client && known.auth === fresh.auth && sameMembers(known.http, fresh.http)) {
-    return known;
-  }
-  contexts.set(config, fresh);
-  return fresh;
-}
 
 // The last state of each response's flow, so that polling it again resumes rather than restarts.
 const progress = new WeakMap<DeviceAuthorizationResponse, PollingState>();
@@ -113,7 +120,8 @@ const ASLEEP: PollingCommand = { type: 'request' };
  */
 interface Run extends AuthenticatedForm {
   deviceCode: string;
-  context: RequestContext;
+  /** Every request reads its settings from the configuration, as every other request does. */
+  config: Configuration;
   /** The token endpoint (RFC 8628 §3.4), read once per flow. */
   url: URL;
   /** The request's parameters; dropped once the form is kept (`body` is '' until then). */
@@ -136,17 +144,18 @@ interface Run extends AuthenticatedForm {
 
 async function pollOnce(run: Run): Promise<TokenOutcome> {
   const { signal, allowedTokenTypes } = run.options;
-  const { context, deviceCode } = run;
+  const { deviceCode } = run;
+  const context = requestContext(run.config, run.now);
   // dg:polling:single-flight: a request this flow gives up on is tracked by its device_code, whatever the configuration.
-  const http = { ...context.http, onUnsettled: (settled: Promise<void>) => track(deviceCode, settled) };
+  context.http.onUnsettled = (settled) => track(deviceCode, settled);
   try {
     // Our own methods give the same form every time, so it is built once per flow; any other
     // ClientAuth runs on a fresh copy for every request (it may append a new assertion each time),
     // within the request's timeout and abort.
     // dg:compat:client-auth-every-request: any other ClientAuth runs on a fresh copy for every request.
-    const sent = await postForm({ ...context, http }, run.url, run.params === undefined ? run : new URLSearchParams(run.params), signal, run.dpop);
+    const sent = await postForm(context, run.url, run.params === undefined ? run : new URLSearchParams(run.params), signal, run.dpop);
     if (isDeterministic(context.auth) && run.params !== undefined) {
-      ({ headers: run.headers, body: run.body, secrets: run.secrets } = sent.form);
+      Object.assign(run, sent.form);
       run.params = undefined; // a waiting flow keeps only what its next request needs
     }
     const { server, client } = context;
@@ -251,28 +260,24 @@ function start(run: Run, state: PollingState, key?: DeviceAuthorizationResponse)
 
 function prepare(config: Configuration, parameters: RequestParameters | undefined, options: DeviceAuthorizationGrantPollOptions | undefined, deviceCode: string): Run {
   const opts = options ?? {};
-  const dpop = opts.DPoP;
-  // dg:dpop:handle-argument: an options.DPoP that is not a handle is ERR_INVALID_ARG_TYPE before any request (poll and resume)
-  if (dpop !== undefined && typeof dpop?.proof !== 'function') throw badOption('DPoP', 'a DPoP handle', 'ERR_INVALID_ARG_TYPE');
-  // A bad option could shorten a wait (a NaN cap makes every wake-up time NaN): refuse it up front.
-  for (const name of ['now', 'sleep', 'onPoll', 'onState'] as const) {
-    if (opts[name] !== undefined && typeof opts[name] !== 'function') throw badOption(name, 'a function', 'ERR_INVALID_ARG_TYPE');
-  }
-  const seconds = (value: unknown, least: number): boolean => value === undefined || (typeof value === 'number' && Number.isFinite(value) && value >= least);
-  if (!seconds(opts.backoffCap, 0)) throw badOption('backoffCap', 'a non-negative number of seconds', 'ERR_INVALID_ARG_VALUE');
-  if (!seconds(opts.minInterval, Number.MIN_VALUE)) throw badOption('minInterval', 'a positive number of seconds', 'ERR_INVALID_ARG_VALUE');
-  const types = opts.allowedTokenTypes;
-  if (types !== undefined && !(Array.isArray(types) && types.every((t) => typeof t === 'string'))) {
-    throw badOption('allowedTokenTypes', 'an array of strings', 'ERR_INVALID_ARG_TYPE');
+  for (const [name, [valid, what, badValue]] of Object.entries(OPTION_CHECKS)) {
+    const value = opts[name as keyof DeviceAuthorizationGrantPollOptions];
+    if (value !== undefined && !valid(value)) throw badOption(name, what, badValue);
   }
   const clock = opts.now;
   // dg:polling:finite-clock: a clock that returns no finite number ends the flow with a typed error.
-  const now = clock === undefined ? systemNow : (): number => finiteTime(clock());
-  const context = sharedContext(config, now);
+  const now =
+    clock === undefined
+      ? systemNow
+      : (): number => {
+          const time = clock();
+          if (!Number.isFinite(time)) throw badOption('now', 'a clock returning finite ms', true);
+          return time;
+        };
   return {
     deviceCode,
-    context,
-    url: endpoint(context.server, 'token_endpoint'),
+    config,
+    url: endpoint(requestContext(config).server, 'token_endpoint'),
     params: deviceAccessTokenParameters(deviceCode, parameters),
     headers: {},
     body: '',
@@ -280,7 +285,7 @@ function prepare(config: Configuration, parameters: RequestParameters | undefine
     options: opts,
     now,
     verify: idTokenVerifiers.get(config),
-    dpop,
+    dpop: opts.DPoP,
     lastOutcome: undefined,
     lastError: undefined,
     announced: false,
@@ -319,10 +324,9 @@ export function pollDeviceAuthorizationGrant(
   parameters?: RequestParameters,
   options?: DeviceAuthorizationGrantPollOptions,
 ): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
-  // Not async: one promise per flow instead of two. Argument errors still reject, never throw.
-  try {
+  return rejecting(() => {
     const response = deviceAuthorizationResponse;
-    if (response === null || typeof response !== 'object' || typeof response.device_code !== 'string' || response.device_code === '') {
+    if (typeof response?.device_code !== 'string' || response.device_code === '') {
       throw argumentError('"deviceAuthorizationResponse.device_code" must be a non-empty string', 'ERR_INVALID_ARG_TYPE');
     }
     // dg:compat:poll-signature: openid-client's (config, response, parameters, options); the parameters go on every token request.
@@ -347,9 +351,7 @@ export function pollDeviceAuthorizationGrant(
           })
         : boundState(saved, minInterval, run.now());
     return start(run, state, response);
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  });
 }
 
 /**
@@ -381,13 +383,11 @@ export function resumeDeviceAuthorizationGrant(
   parameters?: RequestParameters,
   options?: DeviceAuthorizationGrantPollOptions,
 ): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
-  try {
+  return rejecting(() => {
     // dg:polling:state-json dg:polling:resume-no-early: a state saved through onState resumes here, in this process or another.
     const parsed = parsePollingState(savedState);
     const run = prepare(config, parameters, options, parsed.device_code);
     // dg:polling:interval-floor dg:polling:expires-in-cap: a saved state obeys today's bounds.
     return start(run, boundState(parsed, run.options.minInterval ?? MIN_INTERVAL, run.now()));
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  });
 }

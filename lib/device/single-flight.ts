@@ -50,12 +50,11 @@ export function pendingFor(deviceCode: string): boolean {
 export async function previousSettled(deviceCode: string, deadline: number, now: () => number, sleep: Sleep, signal?: AbortSignal): Promise<boolean> {
   const done = unsettled.get(deviceCode)!.then(() => true);
   // Most settle at once (a fetch that honours the abort rejects within a turn): no wait for those.
-  if (await Promise.race([done, timerSleep(0).then(() => false)])) return deadline > now();
-  for (let left = deadline - now(); left > 0; left = deadline - now()) {
-    // Chunks of at most 1 s, with the caller's sleep, so that a fake clock drives this wait too.
-    const wait = abortableSleep(sleep, Math.min(left, 1000), signal);
+  // Then chunks of at most 1 s, with the caller's sleep, so that a fake clock drives this wait too.
+  for (let wait = timerSleep(0), left = 0; ; wait = abortableSleep(sleep, Math.min(left, 1000), signal)) {
     // Settled in time, but the request may still go only before the deadline.
     if (await Promise.race([done, wait.then(() => false)])) return deadline > now();
+    left = deadline - now();
+    if (left <= 0) return false;
   }
-  return false;
 }

@@ -141,22 +141,20 @@ export function race<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: nu
   // Without a timeout the caller's signal aborts exactly when the race gives up: work gets it as it is.
   const lease = timeoutMs === Infinity && signal !== undefined ? undefined : (spare.pop() ?? { controller: new AbortController(), uses: 0 });
   return new Promise<T>((resolve, reject) => {
-    const settle = (): void => {
-      if (timer !== undefined) clearTimeout(timer);
+    // Ends the race: given up on (with the error; the work's signal aborts), or settled on its own.
+    const end = (error?: ClientError): void => {
+      clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-    };
-    const giveUp = (error: ClientError): void => {
-      settle();
-      lease?.controller.abort(error); // this controller is never used again
-      reject(error);
+      if (error !== undefined) {
+        lease?.controller.abort(error); // this controller is never used again
+        reject(error);
+        // dg:compat:request-signal: only a signal never aborted goes back, for at most MAX_USES requests.
+      } else if (lease !== undefined && ++lease.uses < MAX_USES && !lease.controller.signal.aborted && spare.length < MAX_SPARE) spare.push(lease);
     };
     // dg:polling:abort-immediate dg:compat:abort-codes: the caller's abort settles the race at once, with the typed abort error.
-    const onAbort = (): void => giveUp(abortError(signal?.reason));
+    const onAbort = (): void => end(abortError(signal?.reason));
     // Never AbortSignal.timeout(): it cannot be cancelled and keeps memory alive until it fires.
-    const timer =
-      timeoutMs === Infinity
-        ? undefined
-        : setTimeout(() => giveUp(new ClientError('request timed out', { code: 'OAUTH_TIMEOUT' })), Math.min(timeoutMs, MAX_TIMER_MS));
+    const timer = timeoutMs === Infinity ? undefined : setTimeout(() => end(new ClientError('request timed out', { code: 'OAUTH_TIMEOUT' })), Math.min(timeoutMs, MAX_TIMER_MS));
     signal?.addEventListener('abort', onAbort, ONCE);
     let running: Promise<T>;
     try {
@@ -164,18 +162,13 @@ export function race<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: nu
     } catch (error) {
       running = Promise.reject(error);
     }
-    const done = (): void => {
-      settle();
-      // dg:compat:request-signal: only a signal never aborted goes back, for at most MAX_USES requests.
-      if (lease !== undefined && ++lease.uses < MAX_USES && !lease.controller.signal.aborted && spare.length < MAX_SPARE) spare.push(lease);
-    };
     running.then(
       (value) => {
-        done();
+        end();
         resolve(value);
       },
       (error: unknown) => {
-        done();
+        end();
         reject(error);
       },
     );
