@@ -115,6 +115,17 @@ export class Waiter {
 interface Lease {
   controller: AbortController;
   uses: number;
+  /** The race inside this lease's request (send's, in postForm's), ended directly rather than by an abort listener. */
+  inner: (() => void) | undefined;
+}
+
+/** The lease of each controller's signal, so that a race given that signal knows it is one of ours. */
+const leaseOf = new WeakMap<AbortSignal, Lease>();
+
+function newLease(): Lease {
+  const lease: Lease = { controller: new AbortController(), uses: 0, inner: undefined };
+  leaseOf.set(lease.controller.signal, lease);
+  return lease;
 }
 
 // Controllers that served a request which settled on its own (never aborted), for the next
@@ -139,14 +150,19 @@ const MAX_SPARE = 64;
 export function race<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: number, signal?: AbortSignal): Promise<T> {
   if (signal?.aborted) return Promise.reject(abortError(signal.reason));
   // Without a timeout the caller's signal aborts exactly when the race gives up: work gets it as it is.
-  const lease = timeoutMs === Infinity && signal !== undefined ? undefined : (spare.pop() ?? { controller: new AbortController(), uses: 0 });
+  const lease = timeoutMs === Infinity && signal !== undefined ? undefined : (spare.pop() ?? newLease());
+  // Inside a leased request, that lease's race ends this one directly: no abort listener.
+  const outer = signal === undefined ? undefined : leaseOf.get(signal);
+  const hooked = outer !== undefined && outer.inner === undefined;
   return new Promise<T>((resolve, reject) => {
     // Ends the race: given up on (with the error; the work's signal aborts), or settled on its own.
     const end = (error?: ClientError): void => {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      if (hooked) outer.inner = undefined;
+      else signal?.removeEventListener('abort', onAbort);
       if (error !== undefined) {
         lease?.controller.abort(error); // this controller is never used again
+        lease?.inner?.();
         reject(error);
         // dg:compat:request-signal: only a signal never aborted goes back, for at most MAX_USES requests.
       } else if (lease !== undefined && ++lease.uses < MAX_USES && !lease.controller.signal.aborted && spare.length < MAX_SPARE) spare.push(lease);
@@ -155,7 +171,8 @@ export function race<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: nu
     const onAbort = (): void => end(abortError(signal?.reason));
     // Never AbortSignal.timeout(): it cannot be cancelled and keeps memory alive until it fires.
     const timer = timeoutMs === Infinity ? undefined : setTimeout(() => end(new ClientError('request timed out', { code: 'OAUTH_TIMEOUT' })), Math.min(timeoutMs, MAX_TIMER_MS));
-    signal?.addEventListener('abort', onAbort, ONCE);
+    if (hooked) outer.inner = onAbort;
+    else signal?.addEventListener('abort', onAbort, ONCE);
     let running: Promise<T>;
     try {
       running = work(lease === undefined ? signal! : lease.controller.signal);
