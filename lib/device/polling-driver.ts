@@ -188,15 +188,13 @@ function wait(run: Run, waiter: Waiter, state: PollingState, until: number): Pro
 
 /** Sends the request: at once, unless one given up on still runs (then once it settled). Not async: no extra promise per poll. */
 function send(run: Run, state: PollingState): Promise<TokenOutcome> {
-  // rfc8628:3.5:pending-repeat dg:polling:single-flight: "The client SHOULD repeat the access token request to the token endpoint (a process known as polling)."; one request at a time: the next is sent only after this one settled.
-  return pendingFor(run.deviceCode) ? sendAfterPrevious(run, state) : pollOnce(run);
-}
-
-async function sendAfterPrevious(run: Run, state: PollingState): Promise<TokenOutcome> {
   const { deviceCode, options } = run;
+  // rfc8628:3.5:pending-repeat dg:polling:single-flight: "The client SHOULD repeat the access token request to the token endpoint (a process known as polling)."; one request at a time: the next is sent only after this one settled.
+  if (!pendingFor(deviceCode)) return pollOnce(run);
   // dg:polling:single-flight: never a second request while one given up on is still running.
-  if (await previousSettled(deviceCode, state.deadline, run.now, options.sleep ?? timerSleep, options.signal)) return pollOnce(run);
-  return { kind: 'transient', error: new ClientError('the previous request was still in flight at the deadline', { code: 'OAUTH_TIMEOUT' }) };
+  return previousSettled(deviceCode, state.deadline, run.now, options.sleep ?? timerSleep, options.signal).then((settled) =>
+    settled ? pollOnce(run) : { kind: 'transient', error: new ClientError('the previous request was still in flight at the deadline', { code: 'OAUTH_TIMEOUT' }) },
+  );
 }
 
 /** Gives the request's outcome to the machine. */
