@@ -18,19 +18,31 @@ const active = new Set<string>();
 // the whole process (like `active`): a flow resumed with another Configuration waits for them too.
 const unsettled = new Map<string, Promise<void>>();
 
-/** Registers a flow for `deviceCode`; refused while another flow polls it. */
+/**
+ * Registers a flow for `deviceCode`; refused while another flow polls it.
+ *
+ * @see spec/project.md (dg:polling:single-flight)
+ */
 export function claim(deviceCode: string): void {
   // dg:polling:single-flight: a second flow for the same device_code is refused while one runs.
   if (active.has(deviceCode)) throw new ClientError('this device_code is already being polled', { code: 'OAUTH_INVALID_STATE' });
   active.add(deviceCode);
 }
 
-/** Ends the flow registered by {@link claim}. */
+/**
+ * Ends the flow registered by {@link claim}.
+ *
+ * @see spec/project.md (dg:polling:single-flight)
+ */
 export function release(deviceCode: string): void {
   active.delete(deviceCode);
 }
 
-/** Remembers a request given up on until its fetch settles. */
+/**
+ * Remembers a request given up on until its fetch settles.
+ *
+ * @see spec/project.md (dg:polling:single-flight)
+ */
 export function track(deviceCode: string, settled: Promise<void>): void {
   unsettled.set(deviceCode, settled);
   void settled.then(() => {
@@ -38,7 +50,11 @@ export function track(deviceCode: string, settled: Promise<void>): void {
   });
 }
 
-/** Whether a request given up on still runs for `deviceCode`. */
+/**
+ * Whether a request given up on still runs for `deviceCode`.
+ *
+ * @see spec/project.md (dg:polling:single-flight)
+ */
 export function pendingFor(deviceCode: string): boolean {
   return unsettled.has(deviceCode);
 }
@@ -46,6 +62,8 @@ export function pendingFor(deviceCode: string): boolean {
 /**
  * Waits for the request given up on to settle; true when it did before `deadline` (ms since the
  * epoch on `now`), false when the deadline came first.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5 (never poll before the interval, nor after the expiry)
  */
 export async function previousSettled(deviceCode: string, deadline: number, now: () => number, sleep: Sleep, signal?: AbortSignal): Promise<boolean> {
   const done = unsettled.get(deviceCode)!.then(() => true);
