@@ -12,7 +12,7 @@ import { endpoint, idTokenVerifiers, requestContext, type Configuration, type Id
 import { deviceAuthorizationReceivedAt, type DeviceAuthorizationResponse } from './device-authorization.ts';
 import { ClientError, argumentError } from '../errors.ts';
 import { claim, pendingFor, previousSettled, release, track } from './single-flight.ts';
-import { MAX_TIMER_MS, Waiter, abortError, timerSleep, type Sleep } from '../http/timers.ts';
+import { MAX_TIMER_MS, Waiter, abortError, startingRequest, timerSleep, type Sleep } from '../http/timers.ts';
 import type { DPoPHandle } from '../oauth/dpop-handle.ts';
 import type { RequestParameters } from '../oauth/parameters.ts';
 import { MIN_INTERVAL, boundState, expiredError, initialState, parsePollingState, step, type PollingCommand, type PollingState, type PollingStep, type TokenOutcome } from './polling-machine.ts';
@@ -142,7 +142,7 @@ interface Run extends AuthenticatedForm {
   nonceRetryOf: number;
 }
 
-async function pollOnce(run: Run): Promise<TokenOutcome> {
+async function pollOnce(run: Run, waiter: Waiter): Promise<TokenOutcome> {
   const { signal, allowedTokenTypes } = run.options;
   const { deviceCode } = run;
   const context = requestContext(run.config, run.now);
@@ -153,7 +153,12 @@ async function pollOnce(run: Run): Promise<TokenOutcome> {
     // ClientAuth runs on a fresh copy for every request (it may append a new assertion each time),
     // within the request's timeout and abort.
     // dg:compat:client-auth-every-request: any other ClientAuth runs on a fresh copy for every request.
-    const sent = await postForm(context, run.url, run.params === undefined ? run : new URLSearchParams(run.params), signal, run.dpop);
+    const form = run.params === undefined ? run : new URLSearchParams(run.params);
+    // The flow's abort listener serves its request too (no listener per request).
+    startingRequest(waiter);
+    const sending = postForm(context, run.url, form, signal, run.dpop);
+    startingRequest(undefined);
+    const sent = await sending;
     if (isDeterministic(context.auth) && run.params !== undefined) {
       Object.assign(run, sent.form);
       run.params = undefined; // a waiting flow keeps only what its next request needs
@@ -187,13 +192,13 @@ function wait(run: Run, waiter: Waiter, state: PollingState, until: number): Pro
 }
 
 /** Sends the request: at once, unless one given up on still runs (then once it settled). Not async: no extra promise per poll. */
-function send(run: Run, state: PollingState): Promise<TokenOutcome> {
+function send(run: Run, waiter: Waiter, state: PollingState): Promise<TokenOutcome> {
   const { deviceCode, options } = run;
   // rfc8628:3.5:pending-repeat dg:polling:single-flight: "The client SHOULD repeat the access token request to the token endpoint (a process known as polling)."; one request at a time: the next is sent only after this one settled.
-  if (!pendingFor(deviceCode)) return pollOnce(run);
+  if (!pendingFor(deviceCode)) return pollOnce(run, waiter);
   // dg:polling:single-flight: never a second request while one given up on is still running.
   return previousSettled(deviceCode, state.deadline, run.now, options.sleep ?? timerSleep, options.signal).then((settled) =>
-    settled ? pollOnce(run) : { kind: 'transient', error: new ClientError('the previous request was still in flight at the deadline', { code: 'OAUTH_TIMEOUT' }) },
+    settled ? pollOnce(run, waiter) : { kind: 'transient', error: new ClientError('the previous request was still in flight at the deadline', { code: 'OAUTH_TIMEOUT' }) },
   );
 }
 
@@ -234,7 +239,7 @@ async function drive(run: Run, state: PollingState, command: PollingCommand, key
         command = ASLEEP; // a sleeping frame keeps no command: the next step makes a new one
         await sleeping;
         ({ state, command } = step(state, { type: 'timer', now: run.now() }));
-      } else ({ state, command } = respond(run, state, await send(run, state)));
+      } else ({ state, command } = respond(run, state, await send(run, waiter, state)));
     }
   } finally {
     waiter?.end();

@@ -80,11 +80,16 @@ export class Waiter {
   #signal: AbortSignal | undefined;
   #reject: ((error: ClientError) => void) | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** The signal this waiter listens to for the whole flow, if any. */
+  readonly listensTo: AbortSignal | undefined;
+  /** The abort hook of the flow's request in flight ({@link race} sets it): the flow's listener serves the request too. */
+  request: (() => void) | undefined;
 
   constructor(sleep: Sleep | undefined, signal: AbortSignal | undefined) {
     this.#sleep = sleep;
     this.#signal = signal;
-    if (sleep === undefined) signal?.addEventListener('abort', this, ONCE);
+    this.listensTo = sleep === undefined ? signal : undefined;
+    this.listensTo?.addEventListener('abort', this, ONCE);
   }
 
   /** Waits `ms`, or rejects with {@link abortError} as soon as the signal aborts. */
@@ -103,12 +108,25 @@ export class Waiter {
     // dg:polling:abort-immediate: the abort ends the wait at once and clears its timer.
     clearTimeout(this.#timer);
     this.#reject?.(abortError(this.#signal?.reason));
+    this.request?.();
   }
 
   /** The flow has ended: the signal forgets it. */
   end(): void {
     this.#signal?.removeEventListener('abort', this);
   }
+}
+
+/** The waiter of the flow whose request is starting right now (see {@link startingRequest}). */
+let starting: Waiter | undefined;
+
+/**
+ * Marks the start of a flow's request: the race that the request starts synchronously (the first
+ * one, with the flow's signal) is ended by the flow's own abort listener instead of adding one.
+ * Called again with undefined once the request has started.
+ */
+export function startingRequest(waiter: Waiter | undefined): void {
+  starting = waiter;
 }
 
 /** A request controller and how many requests it has served. */
@@ -154,11 +172,15 @@ export function race<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: nu
   // Inside a leased request, that lease's race ends this one directly: no abort listener.
   const outer = signal === undefined ? undefined : leaseOf.get(signal);
   const hooked = outer !== undefined && outer.inner === undefined;
+  // A flow's request: the flow's listener on the same signal ends this race (only the first race it starts).
+  const flow = !hooked && starting?.listensTo === signal && starting?.request === undefined ? starting : undefined;
+  starting = undefined;
   return new Promise<T>((resolve, reject) => {
     // Ends the race: given up on (with the error; the work's signal aborts), or settled on its own.
     const end = (error?: ClientError): void => {
       clearTimeout(timer);
       if (hooked) outer.inner = undefined;
+      else if (flow !== undefined) flow.request = undefined;
       else signal?.removeEventListener('abort', onAbort);
       if (error !== undefined) {
         lease?.controller.abort(error); // this controller is never used again
@@ -172,6 +194,7 @@ export function race<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: nu
     // Never AbortSignal.timeout(): it cannot be cancelled and keeps memory alive until it fires.
     const timer = timeoutMs === Infinity ? undefined : setTimeout(() => end(new ClientError('request timed out', { code: 'OAUTH_TIMEOUT' })), Math.min(timeoutMs, MAX_TIMER_MS));
     if (hooked) outer.inner = onAbort;
+    else if (flow !== undefined) flow.request = onAbort;
     else signal?.addEventListener('abort', onAbort, ONCE);
     let running: Promise<T>;
     try {
