@@ -180,9 +180,10 @@ test('dg:polling:single-flight a custom fetch that ignores its signal: after a r
   const token = await pollDeviceAuthorizationGrant(config, device, undefined, { minInterval: 0.01 });
   assert.equal(token.access_token, 'at');
   assert.equal(most, 1);
-  // One that never settles: nothing more is sent, and the flow ends at the deadline.
+  // One that never settles: nothing more is sent, and the flow ends at the deadline. It holds its
+  // device_code for the whole process, so it has its own.
   const clock = createFakeClock({ autoAdvance: true });
-  const hung = scriptedConfig((url) => (url.endsWith('/device_authorization') ? json(deviceBody({ interval: 1, expires_in: 30 })) : new Promise<Response>(() => {})));
+  const hung = scriptedConfig((url) => (url.endsWith('/device_authorization') ? json(deviceBody({ interval: 1, expires_in: 30, device_code: 'hung-dc' })) : new Promise<Response>(() => {})));
   hung.config.timeout = 0.02;
   const again = await initiateDeviceAuthorization(hung.config, undefined, { now: clock.now });
   const error = await pollDeviceAuthorizationGrant(hung.config, again, undefined, { now: clock.now, sleep: clock.sleep }).catch((e: unknown) => e);
@@ -283,4 +284,43 @@ test('dg:polling:no-request-after-deadline dg:polling:single-flight a request gi
   const error = await pollDeviceAuthorizationGrant(config, device, undefined, { now: () => time, sleep }).catch((e: unknown) => e);
   assert.equal((error as ClientError).error, 'expired_token');
   assert.deepEqual(sent, [1000], 'one poll at 1 s; none at the 4.5 s deadline');
+});
+
+test('dg:polling:single-flight a flow aborted while a fetch that ignores its signal still runs, then resumed with a new Configuration for the same device_code, waits for that fetch: never two in flight', async () => {
+  let inFlight = 0;
+  let most = 0;
+  let firstSent!: () => void;
+  const sent = new Promise<void>((resolve) => (firstSent = resolve));
+  let tokenRequests = 0;
+  // One server behind two Configurations. The first token request ignores its signal and answers 300 ms later.
+  const respond = async (url: string): Promise<Response> => {
+    if (url.endsWith('/device_authorization')) return json(deviceBody({ interval: 0.01, device_code: 'cross-config-dc' }));
+    const index = tokenRequests++;
+    inFlight++;
+    most = Math.max(most, inFlight);
+    try {
+      if (index === 0) {
+        firstSent();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return json({ error: 'authorization_pending' }, 400);
+      }
+      return json({ access_token: 'at', token_type: 'bearer' });
+    } finally {
+      inFlight--;
+    }
+  };
+  const first = scriptedConfig(respond);
+  const device = await initiateDeviceAuthorization(first.config);
+  const states: PollingState[] = [];
+  const controller = new AbortController();
+  const aborted = pollDeviceAuthorizationGrant(first.config, device, undefined, { minInterval: 0.01, signal: controller.signal, onState: (state) => states.push(state) });
+  await sent;
+  controller.abort();
+  await assert.rejects(aborted, (e: unknown) => e instanceof ClientError && e.code === 'OAUTH_ABORT');
+  // A new Configuration (another process's settings, say) resumes the saved state at once.
+  const second = scriptedConfig(respond);
+  const token = await resumeDeviceAuthorizationGrant(second.config, states.at(-1)!, undefined, { minInterval: 0.01 });
+  assert.equal(token.access_token, 'at');
+  assert.equal(tokenRequests, 2);
+  assert.equal(most, 1, 'the resumed flow waited for the request still running under the first Configuration');
 });

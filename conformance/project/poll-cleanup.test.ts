@@ -1,4 +1,4 @@
-// The driver's default sleep (lib/device/polling-driver.ts timerSleep) on real timers, with no fake clock: what a
+// The driver's default sleep (lib/http/timers.ts Waiter: one abort listener per flow) on real timers, with no fake clock: what a
 // wait leaves behind once it ends (a listener on the caller's signal, a timer that keeps the
 // process alive), and an already-aborted signal. Real time; intervals of 50 ms for the flows that
 // finish, and of 5 s or 30 s for the ones that are aborted, whose latency is held to an upper
@@ -93,4 +93,33 @@ test('dg:polling:abort-immediate dg:compat:abort-codes with the default sleep an
   assert.equal(error.cause, reason);
   assert.ok(latency < ABORT_BUDGET_MS, `rejected after ${latency} ms; the interval is 5000 ms`);
   assert.equal(s.tokenCalls.length, 0);
+});
+
+test('dg:polling:abort-immediate with the default sleep, the flow\'s one abort listener also ends a request in flight at once (a fetch that ignores its signal): one listener during the request, its signal aborted, none left', async () => {
+  let sent!: () => void;
+  const started = new Promise<void>((resolve) => (sent = resolve));
+  let listening = -1;
+  let fetchSignal: AbortSignal | undefined;
+  const controller = new AbortController();
+  const s = script(
+    [
+      ({ init }) => {
+        fetchSignal = init.signal;
+        listening = getEventListeners(controller.signal, 'abort').length;
+        sent();
+        return new Promise<Response>(() => {}); // ignores its signal
+      },
+    ],
+    { device: { interval: 0.05, device_code: 'cleanup-ignores-signal' } },
+  );
+  const device = await initiateDeviceAuthorization(s.config); // real clock, default sleep
+  const polling = pollDeviceAuthorizationGrant(s.config, device, undefined, { signal: controller.signal });
+  await started;
+  const abortedAt = performance.now();
+  controller.abort(new Error('stop'));
+  await assert.rejects(polling, (error: unknown) => error instanceof ClientError && error.code === 'OAUTH_ABORT');
+  assert.ok(performance.now() - abortedAt < ABORT_BUDGET_MS);
+  assert.equal(listening, 1, 'the flow\'s listener serves the request: none added for it');
+  assert.equal(fetchSignal?.aborted, true, 'the request\'s signal was aborted');
+  assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
 });

@@ -27,7 +27,7 @@ test('dg:compat:abort-codes an abort gives OAUTH_ABORT with the reason as cause;
     ['a string reason', 'OAUTH_ABORT'],
     [new DOMException('gave up', 'TimeoutError'), 'OAUTH_TIMEOUT'],
   ];
-  for (const [reason, code] of reasons) {
+  for (const [index, [reason, code]] of reasons.entries()) {
     // In the wait (a fake clock that only moves when told to) …
     const clock = createFakeClock({ start: T0 });
     const s = script([], { clock });
@@ -44,7 +44,8 @@ test('dg:compat:abort-codes an abort gives OAUTH_ABORT with the reason as cause;
     // … and in the request.
     let release!: () => void;
     const sent = new Promise<void>((resolve) => (release = resolve));
-    const s2 = script([() => (release(), neverSettles())]);
+    // A fetch that never settles holds its device_code for the whole process (dg:polling:single-flight): each has its own.
+    const s2 = script([() => (release(), neverSettles())], { device: { device_code: `never-settles-${index}` } });
     const device2 = await initiate(s2);
     const controller2 = new AbortController();
     const polling2 = run(s2, device2, { signal: controller2.signal });
@@ -85,7 +86,8 @@ test('dg:polling:abort-immediate aborting ends the real wait at once, not when t
 test('dg:polling:abort-immediate aborting ends a request in flight at once, even when fetch ignores the signal, and nothing is sent afterwards', async () => {
   let release!: () => void;
   const sent = new Promise<void>((resolve) => (release = resolve));
-  const s = script([() => (release(), neverSettles())]);
+  // A fetch that never settles holds its device_code for the whole process (dg:polling:single-flight): its own here.
+  const s = script([() => (release(), neverSettles())], { device: { device_code: 'never-settles-request' } });
   const device = await initiate(s);
   const controller = new AbortController();
   const polling = run(s, device, { signal: controller.signal });

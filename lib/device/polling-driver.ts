@@ -11,10 +11,11 @@ import { isDeterministic } from '../oauth/client-auth.ts';
 import { endpoint, idTokenVerifiers, requestContext, type Configuration, type IdTokenVerifier, type RequestContext } from '../oauth/configuration.ts';
 import { deviceAuthorizationReceivedAt, type DeviceAuthorizationResponse } from './device-authorization.ts';
 import { ClientError, argumentError } from '../errors.ts';
-import { MAX_TIMER_MS, abortError, abortableSleep, timerSleep, type Sleep } from '../http/timers.ts';
+import { claim, pendingFor, previousSettled, release, track } from './single-flight.ts';
+import { MAX_TIMER_MS, Waiter, abortError, startingRequest, timerSleep, type Sleep } from '../http/timers.ts';
 import type { DPoPHandle } from '../oauth/dpop-handle.ts';
 import type { RequestParameters } from '../oauth/parameters.ts';
-import { MIN_INTERVAL, boundState, expiredError, initialState, parsePollingState, step, type PollingState, type PollingStep, type TokenOutcome } from './polling-machine.ts';
+import { MIN_INTERVAL, boundState, expiredError, initialState, parsePollingState, step, type PollingCommand, type PollingState, type PollingStep, type TokenOutcome } from './polling-machine.ts';
 import { postForm, type AuthenticatedForm } from '../oauth/request.ts';
 import { deviceAccessTokenParameters } from './token-request.ts';
 import { classifyRequestFailure, classifyTokenResponse } from './token-outcome.ts';
@@ -67,107 +68,103 @@ export interface DeviceAuthorizationGrantPollOptions {
   onState?: (state: PollingState) => void;
 }
 
-function finiteTime(time: unknown): number {
-  if (typeof time !== 'number' || !Number.isFinite(time)) {
-    throw argumentError('"options.now" must return a finite number of ms', 'ERR_INVALID_ARG_VALUE');
-  }
-  return time;
+/** The argument error for a bad option: `"options.<name>" must be <what>`; a type error unless `badValue`. */
+function badOption(name: string, what: string, badValue?: boolean): TypeError {
+  return argumentError(`"options.${name}" must be ${what}`, badValue ? 'ERR_INVALID_ARG_VALUE' : 'ERR_INVALID_ARG_TYPE');
 }
 
-/** dg:cli:network-cause: a local expiry after transient failures carries the last one as its cause. */
-function explained(error: Error, last: TokenOutcome | undefined): Error {
-  const expired = error.cause === undefined && (error as ClientError).error === 'expired_token';
-  return expired && (last?.kind === 'transient' || last?.kind === 'use_dpop_nonce') ? expiredError(last.error) : error;
+const isFunction = (value: unknown): boolean => typeof value === 'function';
+const seconds =
+  (least: number) =>
+  (value: unknown): boolean =>
+    Number.isFinite(value) && (value as number) >= least;
+
+/**
+ * What each option must be, when given: [test, what it must be, whether a failure is a bad value
+ * rather than a bad type]. A bad option could shorten a wait (a NaN cap makes every wake-up time
+ * NaN): every one is refused up front, on poll and resume alike.
+ */
+const OPTION_CHECKS: Record<string, [(value: unknown) => boolean, string, boolean?]> = {
+  // dg:dpop:handle-argument: an options.DPoP that is not a handle is ERR_INVALID_ARG_TYPE before any request (poll and resume)
+  DPoP: [(value) => isFunction((value as DPoPHandle | null)?.proof), 'a DPoP handle'],
+  now: [isFunction, 'a function'],
+  sleep: [isFunction, 'a function'],
+  onPoll: [isFunction, 'a function'],
+  onState: [isFunction, 'a function'],
+  backoffCap: [seconds(0), 'a non-negative number of seconds', true],
+  minInterval: [seconds(Number.MIN_VALUE), 'a positive number of seconds', true],
+  allowedTokenTypes: [(value) => Array.isArray(value) && value.every((type) => typeof type === 'string'), 'an array of strings'],
+};
+
+/** Runs `begin`; a throw becomes a rejection, as from an async function. Not async: one promise per flow instead of two. */
+function rejecting<T>(begin: () => Promise<T>): Promise<T> {
+  try {
+    return begin();
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 /** The default clock, shared by every flow. */
 const systemNow = (): number => Date.now();
 
-// dg:polling:single-flight: never two requests in flight for one device_code.
-const active = new Set<string>();
-
-// dg:polling:single-flight: requests given up on (timeout, abort) while a fetch that ignores its
-// signal still runs them, per configuration and device_code; the next request waits for them.
-const unsettledByConfig = new WeakMap<Configuration, Map<string, Promise<void>>>();
-
-function unsettledOf(config: Configuration): Map<string, Promise<void>> {
-  let found = unsettledByConfig.get(config);
-  if (found === undefined) unsettledByConfig.set(config, (found = new Map()));
-  return found;
-}
-
-function track(unsettled: Map<string, Promise<void>>, deviceCode: string, settled: Promise<void>): void {
-  unsettled.set(deviceCode, settled);
-  void settled.then(() => {
-    if (unsettled.get(deviceCode) === settled) unsettled.delete(deviceCode);
-  });
-}
-
-/** Waits for a request given up on to settle; false when the deadline comes first. */
-async function previousSettled(run: Run, state: PollingState): Promise<boolean> {
-  const previous = run.unsettled.get(state.device_code);
-  if (previous === undefined) return true;
-  const done = previous.then(() => true);
-  // Most settle at once (a fetch that honours the abort rejects within a turn): no wait for those.
-  if (await Promise.race([done, timerSleep(0).then(() => false)])) return state.deadline > run.now();
-  for (let left = state.deadline - run.now(); left > 0; left = state.deadline - run.now()) {
-    // Chunks of at most 1 s, with the caller's sleep, so that a fake clock drives this wait too.
-    const wait = abortableSleep(run.options.sleep ?? timerSleep, Math.min(left, 1000), run.options.signal);
-    // Settled in time, but the request may still go only before the deadline.
-    if (await Promise.race([done, wait.then(() => false)])) return state.deadline > run.now();
-  }
-  return false;
-}
-
 // The last state of each response's flow, so that polling it again resumes rather than restarts.
 const progress = new WeakMap<DeviceAuthorizationResponse, PollingState>();
 
-function outcomeName(outcome: TokenOutcome | undefined): PollEvent['lastOutcome'] {
-  return outcome?.kind === 'pending' || outcome?.kind === 'slow_down' || outcome?.kind === 'transient' ? outcome.kind : undefined;
-}
+/** What a sleeping flow's frame holds instead of its sleep command (never acted upon). */
+const ASLEEP: PollingCommand = { type: 'request' };
 
-function pollEvent(state: PollingState, nextPollAt: number, at: number, last: TokenOutcome | undefined): PollEvent {
-  // dg:security:onpoll-no-device-code: the onPoll payload is built field by field and never holds the device_code.
-  const event: PollEvent = {
-    attempt: state.polls,
-    interval: state.interval,
-    remaining: Math.max(0, (state.deadline - at) / 1000),
-    nextPollAt,
-  };
-  const lastOutcome = outcomeName(last);
-  if (lastOutcome !== undefined) event.lastOutcome = lastOutcome;
-  return event;
-}
-
-interface Run {
-  context: RequestContext;
+/**
+ * One flow, and all that a waiting flow keeps: only what its next request needs. It is the
+ * authenticated form itself once that form is kept (one object fewer per flow).
+ */
+interface Run extends AuthenticatedForm {
+  deviceCode: string;
+  /** Every request reads its settings from the configuration, as every other request does. */
+  config: Configuration;
   /** The token endpoint (RFC 8628 §3.4), read once per flow. */
   url: URL;
-  params: URLSearchParams;
-  /** The authenticated form, kept when the ClientAuth is deterministic. */
-  form?: AuthenticatedForm;
+  /** The request's parameters; dropped once the form is kept (`body` is '' until then). */
+  params: URLSearchParams | undefined;
   options: DeviceAuthorizationGrantPollOptions;
   now: () => number;
   /** The ID token signature check, when enabled for the configuration. */
   verify: IdTokenVerifier | undefined;
   /** The DPoP handle, if any; called only through its interface, so lib/dpop is not imported here. */
   dpop: DPoPHandle | undefined;
-  /** Requests of this configuration given up on while their fetch still runs, by device_code. */
-  unsettled: Map<string, Promise<void>>;
+  /** What the last request produced, for onPoll. */
+  lastOutcome: PollEvent['lastOutcome'];
+  /** The error of the last request when it was transient or a nonce demand: the cause of a local expiry. */
+  lastError: Error | undefined;
+  /** Whether the wait in progress was reported to onPoll. */
+  announced: boolean;
+  /** The poll (state.polls) whose use_dpop_nonce was already retried. */
+  nonceRetryOf: number;
 }
 
-async function pollOnce(run: Run): Promise<TokenOutcome> {
+async function pollOnce(run: Run, waiter: Waiter): Promise<TokenOutcome> {
   const { signal, allowedTokenTypes } = run.options;
+  const { deviceCode } = run;
+  const context = requestContext(run.config, run.now);
+  // dg:polling:single-flight: a request this flow gives up on is tracked by its device_code, whatever the configuration.
+  context.http.onUnsettled = (settled) => track(deviceCode, settled);
   try {
     // Our own methods give the same form every time, so it is built once per flow; any other
     // ClientAuth runs on a fresh copy for every request (it may append a new assertion each time),
     // within the request's timeout and abort.
     // dg:compat:client-auth-every-request: any other ClientAuth runs on a fresh copy for every request.
-    const sent = await postForm(run.context, run.url, run.form ?? new URLSearchParams(run.params), signal, run.dpop);
-    if (isDeterministic(run.context.auth)) run.form = sent.form;
-    const { http, secrets } = sent;
-    const { server, client } = run.context;
-    const outcome = classifyTokenResponse(http, secrets, { allowedTokenTypes, idToken: { server, client, now: run.now() }, dpop: run.dpop });
+    const form = run.params === undefined ? run : new URLSearchParams(run.params);
+    // The flow's abort listener serves its request too (no listener per request).
+    startingRequest(waiter);
+    const sending = postForm(context, run.url, form, signal, run.dpop);
+    startingRequest(undefined);
+    const sent = await sending;
+    if (isDeterministic(context.auth) && run.params !== undefined) {
+      Object.assign(run, sent.form);
+      run.params = undefined; // a waiting flow keeps only what its next request needs
+    }
+    const { server, client } = context;
+    const outcome = classifyTokenResponse(sent.http, sent.secrets, { allowedTokenTypes, idToken: { server, client, now: run.now() }, dpop: run.dpop });
     // dg:idtoken:signature-opt-in: with enableNonRepudiationChecks, the ID token's signature is checked too
     const failure = outcome.kind === 'token' && (await run.verify?.(outcome.body.id_token, signal));
     return failure ? { kind: 'terminal', error: failure } : outcome;
@@ -178,101 +175,124 @@ async function pollOnce(run: Run): Promise<TokenOutcome> {
   }
 }
 
-async function drive(run: Run, state: PollingState, key?: DeviceAuthorizationResponse): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
-  const { options, now } = run;
-  const sleep = options.sleep ?? timerSleep;
-  // dg:polling:single-flight: a second flow for the same device_code is refused while one runs.
-  const started = now(); // read before the flow is registered: a clock that throws leaves nothing behind
-  if (active.has(state.device_code)) {
-    throw new ClientError('this device_code is already being polled', { code: 'OAUTH_INVALID_STATE' });
+/** Reports the wait to onPoll (once per wait) and starts it. */
+function wait(run: Run, waiter: Waiter, state: PollingState, until: number): Promise<void> {
+  const { options } = run;
+  const at = run.now();
+  // A re-sleep (timer fired early, or a long wait split) is the same wait: report it once.
+  if (options.onPoll !== undefined && !run.announced) {
+    // dg:security:onpoll-no-device-code: the onPoll payload is built field by field and never holds the device_code.
+    const event: PollEvent = { attempt: state.polls, interval: state.interval, remaining: Math.max(0, (state.deadline - at) / 1000), nextPollAt: until };
+    if (run.lastOutcome !== undefined) event.lastOutcome = run.lastOutcome;
+    options.onPoll(event);
   }
-  active.add(state.device_code);
-  // dg:polling:first-poll-waits dg:polling:resume-no-early dg:polling:repoll-resumes: the machine starts with a sleep, never a request: the first poll waits one interval, and a resumed one never comes early.
-  let current: PollingStep = step(state, { type: 'start', now: started });
+  run.announced = true;
+  // rfc8628:3.5:wait-interval rfc8628:3.2:interval-minimum rfc8628:3.5:slow-down rfc8628:3.5:timeout-backoff rfc8628:3.5:exponential-backoff dg:polling:transient-backoff dg:polling:fractional-interval dg:polling:long-sleep-split dg:polling:abort-immediate: "Before each new request, the client MUST wait at least the number of seconds specified by the "interval" parameter"; the machine's wait is slept to the millisecond, a wait longer than setTimeout allows is cut short (the machine then sleeps again), and an abort ends it at once.
+  return waiter.wait(Math.min(Math.max(0, until - at), MAX_TIMER_MS));
+}
+
+/** Sends the request: at once, unless one given up on still runs (then once it settled). Not async: no extra promise per poll. */
+function send(run: Run, waiter: Waiter, state: PollingState): Promise<TokenOutcome> {
+  const { deviceCode, options } = run;
+  // rfc8628:3.5:pending-repeat dg:polling:single-flight: "The client SHOULD repeat the access token request to the token endpoint (a process known as polling)."; one request at a time: the next is sent only after this one settled.
+  if (!pendingFor(deviceCode)) return pollOnce(run, waiter);
+  // dg:polling:single-flight: never a second request while one given up on is still running.
+  return previousSettled(deviceCode, state.deadline, run.now, options.sleep ?? timerSleep, options.signal).then((settled) =>
+    settled ? pollOnce(run, waiter) : { kind: 'transient', error: new ClientError('the previous request was still in flight at the deadline', { code: 'OAUTH_TIMEOUT' }) },
+  );
+}
+
+/** Gives the request's outcome to the machine. */
+function respond(run: Run, state: PollingState, last: TokenOutcome): PollingStep {
+  const { kind } = last;
+  run.announced = false; // the next wait is a new one
+  run.lastOutcome = kind === 'pending' || kind === 'slow_down' || kind === 'transient' ? kind : undefined;
+  run.lastError = kind === 'transient' || kind === 'use_dpop_nonce' ? last.error : undefined;
+  // rfc9449:8:nonce-retry dg:dpop:nonce-retry-once: the first use_dpop_nonce of a poll is resent at once with the new
+  // nonce (retry_now: not a poll, no interval); a second one takes the normal schedule.
+  const retry = kind === 'use_dpop_nonce' && run.nonceRetryOf !== state.polls;
+  if (retry) run.nonceRetryOf = state.polls;
+  // dg:polling:interval-from-response: now is read once the answer has arrived, so the next wait counts from the response.
+  return step(state, retry ? { type: 'retry_now', now: run.now() } : { type: 'response', now: run.now(), outcome: last });
+}
+
+/**
+ * Runs a registered flow from its first step. `state` and `command` are reassigned at every step,
+ * because a suspended async frame keeps its parameters alive: a waiting flow holds only its current ones.
+ */
+async function drive(run: Run, state: PollingState, command: PollingCommand, key?: DeviceAuthorizationResponse): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
+  let waiter: Waiter | undefined;
   try {
-    let last: TokenOutcome | undefined;
-    let announced: number | undefined; // the nextPollAt last reported to onPoll
-    let nonceRetryOf = -1; // the poll (state.polls) whose use_dpop_nonce was already retried
+    waiter = new Waiter(run.options.sleep, run.options.signal);
     for (;;) {
       // dg:polling:state-json: the onState hook hands the caller the JSON state after every step.
-      options.onState?.(current.state);
-      const { command } = current;
+      run.options.onState?.(state);
       // dg:profiles:without dg:security:fuzz-invariants: every flow, with or without a profile, whatever the server sends, ends in a token or a typed error.
-      if (command.type === 'done') return tokenResult(command.token, command.claims, command.receivedAt, now);
-      // rfc8628:3.5:stop-on-other-error rfc8628:3.5:report-error rfc8628:3.5:expired-token-restart rfc8628:3.5:expired-token-wait-user rfc8628:3.1:user-initiated dg:polling:terminal-classes dg:compat:local-expiry-error dg:profiles:without dg:dpop:nonce-loop: "the client SHOULD only commence a device authorization request when prompted by the user and not automatically"; the flow ends and its error goes to the caller as it is: only the caller starts a new device authorization; a flow that expires right after a nonce demand carries that demand as the cause.
-      if (command.type === 'fail') throw explained(command.error, last);
-      if (command.type === 'sleep') {
-        const at = now();
-        // A re-sleep (timer fired early, or a long wait split) is the same wait: report it once.
-        if (options.onPoll !== undefined && announced !== command.until) options.onPoll(pollEvent(current.state, command.until, at, last));
-        announced = command.until;
-        // rfc8628:3.5:wait-interval rfc8628:3.2:interval-minimum rfc8628:3.5:slow-down rfc8628:3.5:timeout-backoff rfc8628:3.5:exponential-backoff dg:polling:transient-backoff dg:polling:fractional-interval dg:polling:long-sleep-split dg:polling:abort-immediate: "Before each new request, the client MUST wait at least the number of seconds specified by the "interval" parameter"; the machine's wait is slept to the millisecond, a wait longer than setTimeout allows is cut short (the machine then sleeps again), and an abort ends it at once.
-        await abortableSleep(sleep, Math.min(Math.max(0, command.until - at), MAX_TIMER_MS), options.signal);
-        current = step(current.state, { type: 'timer', now: now() });
-      } else {
-        // rfc8628:3.5:pending-repeat dg:polling:single-flight: "The client SHOULD repeat the access token request to the token endpoint (a process known as polling)."; one request at a time: the next is sent only after this one settled.
-        // dg:polling:single-flight: never a second request while one given up on is still running.
-        last = (await previousSettled(run, current.state)) ? await pollOnce(run) : { kind: 'transient', error: new ClientError('the previous request was still in flight at the deadline', { code: 'OAUTH_TIMEOUT' }) };
-        // rfc9449:8:nonce-retry dg:dpop:nonce-retry-once: the first use_dpop_nonce of a poll is resent at once with the new
-        // nonce (retry_now: not a poll, no interval); a second one takes the normal schedule.
-        const retry = last.kind === 'use_dpop_nonce' && nonceRetryOf !== current.state.polls;
-        if (retry) nonceRetryOf = current.state.polls;
-        // dg:polling:interval-from-response: now is read once the answer has arrived, so the next wait counts from the response.
-        current = step(current.state, retry ? { type: 'retry_now', now: now() } : { type: 'response', now: now(), outcome: last });
+      if (command.type === 'done') return tokenResult(command.token, command.claims, command.receivedAt, run.now);
+      if (command.type === 'fail') {
+        const { error } = command;
+        // rfc8628:3.5:stop-on-other-error rfc8628:3.5:report-error rfc8628:3.5:expired-token-restart rfc8628:3.5:expired-token-wait-user rfc8628:3.1:user-initiated dg:polling:terminal-classes dg:compat:local-expiry-error dg:profiles:without dg:dpop:nonce-loop dg:cli:network-cause: "the client SHOULD only commence a device authorization request when prompted by the user and not automatically"; the flow ends and its error goes to the caller as it is: only the caller starts a new device authorization; a local expiry after transient failures or a nonce demand carries the last one as its cause.
+        throw error.cause === undefined && (error as ClientError).error === 'expired_token' && run.lastError ? expiredError(run.lastError) : error;
       }
+      if (command.type === 'sleep') {
+        const sleeping = wait(run, waiter, state, command.until);
+        command = ASLEEP; // a sleeping frame keeps no command: the next step makes a new one
+        await sleeping;
+        ({ state, command } = step(state, { type: 'timer', now: run.now() }));
+      } else ({ state, command } = respond(run, state, await send(run, waiter, state)));
     }
   } finally {
-    active.delete(state.device_code);
+    waiter?.end();
+    release(run.deviceCode);
     // A flow cut short (an abort, a hook that threw) is remembered for the next call on the same response.
     // dg:polling:repoll-resumes: an ended flow is forgotten, so that a new call starts afresh.
     if (key !== undefined) {
-      const { phase } = current.state;
-      if (phase === 'waiting' || phase === 'requesting') progress.set(key, current.state);
+      if (state.phase === 'waiting' || state.phase === 'requesting') progress.set(key, state);
       else progress.delete(key);
     }
   }
 }
 
+/** Registers the flow and runs it from `state`; the clock is read before, so a clock that throws leaves nothing behind. */
+function start(run: Run, state: PollingState, key?: DeviceAuthorizationResponse): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
+  // dg:polling:first-poll-waits dg:polling:resume-no-early dg:polling:repoll-resumes: the machine starts with a sleep, never a request: the first poll waits one interval, and a resumed one never comes early.
+  const first = step(state, { type: 'start', now: run.now() });
+  claim(run.deviceCode);
+  return drive(run, first.state, first.command, key);
+}
+
 function prepare(config: Configuration, parameters: RequestParameters | undefined, options: DeviceAuthorizationGrantPollOptions | undefined, deviceCode: string): Run {
   const opts = options ?? {};
-  const dpop = opts.DPoP;
-  // dg:dpop:handle-argument: an options.DPoP that is not a handle is ERR_INVALID_ARG_TYPE before any request (poll and resume)
-  if (dpop !== undefined && typeof dpop?.proof !== 'function') {
-    throw argumentError('"options.DPoP" must be a DPoP handle', 'ERR_INVALID_ARG_TYPE');
-  }
-  // A bad option could shorten a wait (a NaN cap makes every wake-up time NaN): refuse it up front.
-  for (const name of ['now', 'sleep', 'onPoll', 'onState'] as const) {
-    if (opts[name] !== undefined && typeof opts[name] !== 'function') {
-      throw argumentError(`"options.${name}" must be a function`, 'ERR_INVALID_ARG_TYPE');
-    }
-  }
-  const cap = opts.backoffCap;
-  if (cap !== undefined && !(typeof cap === 'number' && Number.isFinite(cap) && cap >= 0)) {
-    throw argumentError('"options.backoffCap" must be a non-negative number of seconds', 'ERR_INVALID_ARG_VALUE');
-  }
-  const floor = opts.minInterval;
-  if (floor !== undefined && !(typeof floor === 'number' && Number.isFinite(floor) && floor > 0)) {
-    throw argumentError('"options.minInterval" must be a positive number of seconds', 'ERR_INVALID_ARG_VALUE');
-  }
-  const types = opts.allowedTokenTypes;
-  if (types !== undefined && !(Array.isArray(types) && types.every((t) => typeof t === 'string'))) {
-    throw argumentError('"options.allowedTokenTypes" must be an array of strings', 'ERR_INVALID_ARG_TYPE');
+  for (const [name, [valid, what, badValue]] of Object.entries(OPTION_CHECKS)) {
+    const value = opts[name as keyof DeviceAuthorizationGrantPollOptions];
+    if (value !== undefined && !valid(value)) throw badOption(name, what, badValue);
   }
   const clock = opts.now;
   // dg:polling:finite-clock: a clock that returns no finite number ends the flow with a typed error.
-  const now = clock === undefined ? systemNow : (): number => finiteTime(clock());
-  const context = requestContext(config, now);
-  const unsettled = unsettledOf(config);
-  context.http.onUnsettled = (settled) => track(unsettled, deviceCode, settled);
+  const now =
+    clock === undefined
+      ? systemNow
+      : (): number => {
+          const time = clock();
+          if (!Number.isFinite(time)) throw badOption('now', 'a clock returning finite ms', true);
+          return time;
+        };
   return {
-    unsettled,
-    context,
-    url: endpoint(context.server, 'token_endpoint'),
+    deviceCode,
+    config,
+    url: endpoint(requestContext(config).server, 'token_endpoint'),
     params: deviceAccessTokenParameters(deviceCode, parameters),
+    headers: {},
+    body: '',
+    secrets: [],
     options: opts,
     now,
     verify: idTokenVerifiers.get(config),
-    dpop,
+    dpop: opts.DPoP,
+    lastOutcome: undefined,
+    lastError: undefined,
+    announced: false,
+    nonceRetryOf: -1,
   };
 }
 
@@ -301,38 +321,40 @@ function prepare(config: Configuration, parameters: RequestParameters | undefine
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
  * @see https://github.com/panva/openid-client/blob/main/docs/functions/pollDeviceAuthorizationGrant.md
  */
-export async function pollDeviceAuthorizationGrant(
+export function pollDeviceAuthorizationGrant(
   config: Configuration,
   deviceAuthorizationResponse: DeviceAuthorizationResponse,
   parameters?: RequestParameters,
   options?: DeviceAuthorizationGrantPollOptions,
 ): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
-  const response = deviceAuthorizationResponse;
-  if (response === null || typeof response !== 'object' || typeof response.device_code !== 'string' || response.device_code === '') {
-    throw argumentError('"deviceAuthorizationResponse.device_code" must be a non-empty string', 'ERR_INVALID_ARG_TYPE');
-  }
-  // dg:compat:poll-signature: openid-client's (config, response, parameters, options); the parameters go on every token request.
-  const run = prepare(config, parameters, options, response.device_code);
-  // initialState refuses a missing, zero or non-finite expires_in; a missing interval is 5 s, and 0 is raised to the floor.
-  // dg:polling:deadline-from-arrival rfc8628:3.3:stop-at-expiry: "until the user completes the interaction, the code expires, or another error occurs"; expires_in counts from the response's arrival, recorded by initiateDeviceAuthorization.
-  const receivedAt = deviceAuthorizationReceivedAt(response) ?? run.now();
-  // dg:polling:repoll-resumes rfc8628:3.2:interval-default rfc8628:3.2:interval-minimum rfc8628:3.5:slow-down: "the interval MUST be increased by 5 seconds for this and all subsequent requests"; the interval stays raised by every slow_down and no poll comes early, and a new flow starts from the response's interval (5 s without one).
-  // A second call for the same response carries on where the first stopped (an abort, say): the
-  // interval stays raised by every slow_down (RFC 8628 §3.5), and no poll comes early.
-  const saved = progress.get(response);
-  const minInterval = run.options.minInterval ?? MIN_INTERVAL;
-  const state =
-    saved === undefined
-      ? initialState({
-          device_code: response.device_code,
-          interval: response.interval,
-          expires_in: response.expires_in,
-          receivedAt,
-          backoffCap: run.options.backoffCap,
-          minInterval,
-        })
-      : boundState(saved, minInterval, run.now());
-  return drive(run, state, response);
+  return rejecting(() => {
+    const response = deviceAuthorizationResponse;
+    if (typeof response?.device_code !== 'string' || response.device_code === '') {
+      throw argumentError('"deviceAuthorizationResponse.device_code" must be a non-empty string', 'ERR_INVALID_ARG_TYPE');
+    }
+    // dg:compat:poll-signature: openid-client's (config, response, parameters, options); the parameters go on every token request.
+    const run = prepare(config, parameters, options, response.device_code);
+    // initialState refuses a missing, zero or non-finite expires_in; a missing interval is 5 s, and 0 is raised to the floor.
+    // dg:polling:deadline-from-arrival rfc8628:3.3:stop-at-expiry: "until the user completes the interaction, the code expires, or another error occurs"; expires_in counts from the response's arrival, recorded by initiateDeviceAuthorization.
+    const receivedAt = deviceAuthorizationReceivedAt(response) ?? run.now();
+    // dg:polling:repoll-resumes rfc8628:3.2:interval-default rfc8628:3.2:interval-minimum rfc8628:3.5:slow-down: "the interval MUST be increased by 5 seconds for this and all subsequent requests"; the interval stays raised by every slow_down and no poll comes early, and a new flow starts from the response's interval (5 s without one).
+    // A second call for the same response carries on where the first stopped (an abort, say): the
+    // interval stays raised by every slow_down (RFC 8628 §3.5), and no poll comes early.
+    const saved = progress.get(response);
+    const minInterval = run.options.minInterval ?? MIN_INTERVAL;
+    const state =
+      saved === undefined
+        ? initialState({
+            device_code: response.device_code,
+            interval: response.interval,
+            expires_in: response.expires_in,
+            receivedAt,
+            backoffCap: run.options.backoffCap,
+            minInterval,
+          })
+        : boundState(saved, minInterval, run.now());
+    return start(run, state, response);
+  });
 }
 
 /**
@@ -358,15 +380,17 @@ export async function pollDeviceAuthorizationGrant(
  * @see spec/design.md ("The polling machine": the state is plain JSON and can be resumed)
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
  */
-export async function resumeDeviceAuthorizationGrant(
+export function resumeDeviceAuthorizationGrant(
   config: Configuration,
   savedState: PollingState,
   parameters?: RequestParameters,
   options?: DeviceAuthorizationGrantPollOptions,
 ): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
-  // dg:polling:state-json dg:polling:resume-no-early: a state saved through onState resumes here, in this process or another.
-  const parsed = parsePollingState(savedState);
-  const run = prepare(config, parameters, options, parsed.device_code);
-  // dg:polling:interval-floor dg:polling:expires-in-cap: a saved state obeys today's bounds.
-  return drive(run, boundState(parsed, run.options.minInterval ?? MIN_INTERVAL, run.now()));
+  return rejecting(() => {
+    // dg:polling:state-json dg:polling:resume-no-early: a state saved through onState resumes here, in this process or another.
+    const parsed = parsePollingState(savedState);
+    const run = prepare(config, parameters, options, parsed.device_code);
+    // dg:polling:interval-floor dg:polling:expires-in-cap: a saved state obeys today's bounds.
+    return start(run, boundState(parsed, run.options.minInterval ?? MIN_INTERVAL, run.now()));
+  });
 }

@@ -49,21 +49,9 @@ export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
  * @see https://dom.spec.whatwg.org/#interface-AbortSignal
  */
 export function timerSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  // Without a signal there is nothing to listen to: one timer, one closure per wait.
-  if (signal === undefined) return new Promise((resolve) => setTimeout(resolve, ms));
-  if (signal.aborted) return Promise.reject(abortError(signal.reason));
-  return new Promise((resolve, reject) => {
-    // dg:polling:abort-immediate: the abort ends the wait at once and clears its timer.
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortError(signal.reason));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, ONCE);
-  });
+  // One wait of a Waiter of its own, whose listener goes when the wait ends.
+  const waiter = new Waiter(undefined, signal);
+  return waiter.wait(ms).finally(() => waiter.end());
 }
 
 /**
@@ -78,10 +66,84 @@ export function abortableSleep(sleep: Sleep, ms: number, signal?: AbortSignal): 
   return race(() => sleep(ms, signal), Infinity, signal);
 }
 
+/**
+ * The waits of one flow on the default timer: one abort listener for the whole flow instead of
+ * one per wait, and no closure per wait (the timer calls the promise's own resolve). With a
+ * caller's sleep, each wait is that sleep raced against the abort ({@link abortableSleep}).
+ * {@link Waiter.end} removes the listener when the flow ends.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5 (the waits between polls)
+ * @see https://dom.spec.whatwg.org/#interface-AbortSignal
+ */
+export class Waiter {
+  #sleep: Sleep | undefined;
+  #signal: AbortSignal | undefined;
+  #reject: ((error: ClientError) => void) | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** The signal this waiter listens to for the whole flow, if any. */
+  readonly listensTo: AbortSignal | undefined;
+  /** The abort hook of the flow's request in flight ({@link race} sets it): the flow's listener serves the request too. */
+  request: (() => void) | undefined;
+
+  constructor(sleep: Sleep | undefined, signal: AbortSignal | undefined) {
+    this.#sleep = sleep;
+    this.#signal = signal;
+    this.listensTo = sleep === undefined ? signal : undefined;
+    this.listensTo?.addEventListener('abort', this, ONCE);
+  }
+
+  /** Waits `ms`, or rejects with {@link abortError} as soon as the signal aborts. */
+  wait(ms: number): Promise<void> {
+    const signal = this.#signal;
+    if (this.#sleep !== undefined) return abortableSleep(this.#sleep, ms, signal);
+    if (signal?.aborted) return Promise.reject(abortError(signal.reason));
+    return new Promise((resolve, reject) => {
+      this.#reject = reject;
+      this.#timer = setTimeout(resolve, ms);
+    });
+  }
+
+  /** The abort listener. */
+  handleEvent(): void {
+    // dg:polling:abort-immediate: the abort ends the wait at once and clears its timer.
+    clearTimeout(this.#timer);
+    this.#reject?.(abortError(this.#signal?.reason));
+    this.request?.();
+  }
+
+  /** The flow has ended: the signal forgets it. */
+  end(): void {
+    this.#signal?.removeEventListener('abort', this);
+  }
+}
+
+/** The waiter of the flow whose request is starting right now (see {@link startingRequest}). */
+let starting: Waiter | undefined;
+
+/**
+ * Marks the start of a flow's request: the race that the request starts synchronously (the first
+ * one, with the flow's signal) is ended by the flow's own abort listener instead of adding one.
+ * Called again with undefined once the request has started.
+ */
+export function startingRequest(waiter: Waiter | undefined): void {
+  starting = waiter;
+}
+
 /** A request controller and how many requests it has served. */
 interface Lease {
   controller: AbortController;
   uses: number;
+  /** The race inside this lease's request (send's, in postForm's), ended directly rather than by an abort listener. */
+  inner: (() => void) | undefined;
+}
+
+/** The lease of each controller's signal, so that a race given that signal knows it is one of ours. */
+const leaseOf = new WeakMap<AbortSignal, Lease>();
+
+function newLease(): Lease {
+  const lease: Lease = { controller: new AbortController(), uses: 0, inner: undefined };
+  leaseOf.set(lease.controller.signal, lease);
+  return lease;
 }
 
 // Controllers that served a request which settled on its own (never aborted), for the next
@@ -105,45 +167,48 @@ const MAX_SPARE = 64;
  */
 export function race<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: number, signal?: AbortSignal): Promise<T> {
   if (signal?.aborted) return Promise.reject(abortError(signal.reason));
+  // Without a timeout the caller's signal aborts exactly when the race gives up: work gets it as it is.
+  const lease = timeoutMs === Infinity && signal !== undefined ? undefined : (spare.pop() ?? newLease());
+  // Inside a leased request, that lease's race ends this one directly: no abort listener.
+  const outer = signal === undefined ? undefined : leaseOf.get(signal);
+  const hooked = outer !== undefined && outer.inner === undefined;
+  // A flow's request: the flow's listener on the same signal ends this race (only the first race it starts).
+  const flow = !hooked && starting?.listensTo === signal && starting?.request === undefined ? starting : undefined;
+  starting = undefined;
   return new Promise<T>((resolve, reject) => {
-    const lease = spare.pop() ?? { controller: new AbortController(), uses: 0 };
-    lease.uses++;
-    const { controller } = lease;
-    const settle = (): void => {
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
-    const giveUp = (error: ClientError): void => {
-      settle();
-      controller.abort(error); // this controller is never used again
-      reject(error);
+    // Ends the race: given up on (with the error; the work's signal aborts), or settled on its own.
+    const end = (error?: ClientError): void => {
+      clearTimeout(timer);
+      if (hooked) outer.inner = undefined;
+      else if (flow !== undefined) flow.request = undefined;
+      else signal?.removeEventListener('abort', onAbort);
+      if (error !== undefined) {
+        lease?.controller.abort(error); // this controller is never used again
+        lease?.inner?.();
+        reject(error);
+        // dg:compat:request-signal: only a signal never aborted goes back, for at most MAX_USES requests.
+      } else if (lease !== undefined && ++lease.uses < MAX_USES && !lease.controller.signal.aborted && spare.length < MAX_SPARE) spare.push(lease);
     };
     // dg:polling:abort-immediate dg:compat:abort-codes: the caller's abort settles the race at once, with the typed abort error.
-    const onAbort = (): void => giveUp(abortError(signal?.reason));
+    const onAbort = (): void => end(abortError(signal?.reason));
     // Never AbortSignal.timeout(): it cannot be cancelled and keeps memory alive until it fires.
-    const timer =
-      timeoutMs === Infinity
-        ? undefined
-        : setTimeout(() => giveUp(new ClientError('request timed out', { code: 'OAUTH_TIMEOUT' })), Math.min(timeoutMs, MAX_TIMER_MS));
-    signal?.addEventListener('abort', onAbort, ONCE);
+    const timer = timeoutMs === Infinity ? undefined : setTimeout(() => end(new ClientError('request timed out', { code: 'OAUTH_TIMEOUT' })), Math.min(timeoutMs, MAX_TIMER_MS));
+    if (hooked) outer.inner = onAbort;
+    else if (flow !== undefined) flow.request = onAbort;
+    else signal?.addEventListener('abort', onAbort, ONCE);
     let running: Promise<T>;
     try {
-      running = work(controller.signal);
+      running = work(lease === undefined ? signal! : lease.controller.signal);
     } catch (error) {
       running = Promise.reject(error);
     }
-    const done = (): void => {
-      settle();
-      // dg:compat:request-signal: only a signal never aborted goes back, for at most MAX_USES requests.
-      if (lease.uses < MAX_USES && !controller.signal.aborted && spare.length < MAX_SPARE) spare.push(lease);
-    };
     running.then(
       (value) => {
-        done();
+        end();
         resolve(value);
       },
       (error: unknown) => {
-        done();
+        end();
         reject(error);
       },
     );
