@@ -138,6 +138,11 @@ test('dg:polling:interval-floor an interval of 1e-9 or 0 from the server, or a s
   config[customFetch] = wrapped;
   assert.ok(await resumeDeviceAuthorizationGrant(config, saved, undefined, { now: clock.now, sleep: clock.sleep }));
   assert.deepEqual(times.slice(1).map((t, i) => t - times[i]!), [S, S]);
+  // ... and a caller's lower minInterval applies to a resumed flow as it does to a new one.
+  times.length = 0;
+  fetch.calls.length = 0;
+  assert.ok(await resumeDeviceAuthorizationGrant(config, { ...saved, device_code: 'dc-saved-2', interval: 0.05, wakeAt: clock.now() }, undefined, { now: clock.now, sleep: clock.sleep, minInterval: 0.05 }));
+  assert.deepEqual(times.slice(1).map((t, i) => t - times[i]!), [50, 50]);
   for (const minInterval of [0, -1, Number.NaN, '1']) {
     await assert.rejects(
       pollDeviceAuthorizationGrant(config, deviceBody() as never, undefined, { minInterval: minInterval as number }),

@@ -28,7 +28,7 @@ import { tokenResult, type TokenEndpointResponseHelpers } from '../oauth/token-r
  * @see spec/design.md ("The polling machine": the driver reports each wait to onPoll, never with the device_code)
  */
 export interface PollEvent {
-  /** Requests sent so far. */
+  /** Polls sent so far; the one immediate resend after a DPoP nonce demand is not counted. */
   attempt: number;
   /** The interval in force, seconds. */
   interval: number;
@@ -388,7 +388,8 @@ export function resumeDeviceAuthorizationGrant(
 ): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
   return rejecting(() => {
     // dg:polling:state-json dg:polling:resume-no-early: a state saved through onState resumes here, in this process or another.
-    const parsed = parsePollingState(savedState);
+    // Parsed under the lowest floor: the caller's minInterval (checked with the other options) is applied below.
+    const parsed = parsePollingState(savedState, Number.MIN_VALUE);
     const run = prepare(config, parameters, options, parsed.device_code);
     // dg:polling:interval-floor dg:polling:expires-in-cap: a saved state obeys today's bounds.
     return start(run, boundState(parsed, run.options.minInterval ?? MIN_INTERVAL, run.now()));
