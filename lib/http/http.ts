@@ -137,7 +137,9 @@ function checkProtocol(url: URL, allowInsecureRequests: boolean): void {
  * carries (`Response.prototype[Symbol.toStringTag]`), not from `instanceof`.
  */
 function isResponse(value: unknown): value is Response {
-  return Object.prototype.toString.call(value) === '[object Response]';
+  // instanceof first: workerd's Response has no "[object Response]" tag (dg:runtime:other-runtimes);
+  // the tag admits a Response of another realm (a polyfill, a vm context).
+  return value instanceof Response || (typeof value === 'object' && value !== null && (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'Response');
 }
 
 /** The body reader of a request in flight, so that giving up on the request also stops the read. */
