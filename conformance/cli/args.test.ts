@@ -50,9 +50,9 @@ const badCommandLines: Array<[string, string[], RegExp]> = [
   ['no client id', ['--issuer', 'https://as.example'], /--client-id is required/],
   ['empty client id', ['--issuer', 'https://as.example', '--client-id='], /--client-id is required/],
   ['unknown flag', [...ok, '--bogus'], /unknown argument: --bogus/],
-  ['positional argument', [...ok, 'extra'], /unexpected positional argument #5/],
+  ['positional argument', [...ok, 'extra'], /unexpected argument #5/],
   ['unknown flag with a value', [...ok, '--client_secret=s3cr3t'], /unknown argument: --client_secret\n/],
-  ['single dash', [...ok, '-x'], /unknown argument: -x/],
+  ['single dash', [...ok, '-x'], /unexpected argument #5/],
   ['missing value at the end', [...ok, '--scope'], /--scope needs a value/],
   ['a --param without =', [...ok, '--param', 'audience'], /--param must be NAME=VALUE/],
   ['a --param without a name', [...ok, '--param', '=x'], /--param must be NAME=VALUE/],
@@ -93,7 +93,7 @@ test('dg:cli:bad-flags dg:cli:param dg:cli:exit-codes every command line mistake
 });
 
 test('dg:cli:bad-flags dg:security:secret-redaction a mistyped flag or a stray argument is named, never echoed with its value', async () => {
-  for (const argv of [[...ok, '--client_secret=s3cr3t'], [...ok, 's3cr3t'], [...ok, '--secret=s3cr3t']]) {
+  for (const argv of [[...ok, '--client_secret=s3cr3t'], [...ok, 's3cr3t'], [...ok, '-s3cr3t'], [...ok, '--secret=s3cr3t']]) {
     const result = await run(argv, { fetch: noFetch });
     assert.equal(result.code, 2);
     assert.doesNotMatch(result.stderr, /s3cr3t/);

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { getEventListeners } from 'node:events';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ClientError, initiateDeviceAuthorization, pollDeviceAuthorizationGrant } from '../../lib/index.js';
+import { ClientError, Configuration, customFetch, initiateDeviceAuthorization, pollDeviceAuthorizationGrant, type ClientAuth } from '../../lib/index.js';
 import { ISSUER } from '../support/harness.js';
 import { pending, script, tokenResponse } from '../support/polling-side.js';
 
@@ -122,4 +122,39 @@ test('dg:polling:abort-immediate with the default sleep, the flow\'s one abort l
   assert.equal(listening, 1, 'the flow\'s listener serves the request: none added for it');
   assert.equal(fetchSignal?.aborted, true, 'the request\'s signal was aborted');
   assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
+});
+
+test('dg:polling:abort-immediate a request given up on (a ClientAuth that stalled past the timeout) that settles late does not take the abort away from the next request', async () => {
+  let releaseFirstAuth!: () => void;
+  const firstAuth = new Promise<void>((resolve) => (releaseFirstAuth = resolve));
+  let authCalls = 0;
+  // A signer behind a slow KMS: the first call stalls past the request timeout; the others return at once.
+  const auth: ClientAuth = async (_as, client, body) => {
+    body.set('client_id', client.client_id);
+    if (++authCalls === 1) await firstAuth;
+  };
+  const config = new Configuration({ issuer: ISSUER, token_endpoint: `${ISSUER}/token` }, 'cid', undefined, auth);
+  config.timeout = 0.5;
+  let second: AbortSignal | undefined;
+  let sent!: () => void;
+  const secondSent = new Promise<void>((resolve) => (sent = resolve));
+  // The second request never answers; it ends only through its signal.
+  config[customFetch] = (_url, init) => {
+    second = init.signal as AbortSignal;
+    sent();
+    return new Promise<Response>((_resolve, reject) => second!.addEventListener('abort', () => reject(second!.reason)));
+  };
+  const controller = new AbortController();
+  const device = { device_code: 'dc-late-settle', user_code: 'U', verification_uri: `${ISSUER}/device`, expires_in: 600, interval: 0.01 };
+  const flow = pollDeviceAuthorizationGrant(config, device, undefined, { signal: controller.signal, minInterval: 0.01 }).catch((e: unknown) => e);
+  await secondSent;
+  // The first request's work now settles, long after its race gave up on it.
+  releaseFirstAuth();
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(second?.aborted, false);
+  controller.abort();
+  // The abort reaches the request in flight synchronously, not at its timeout.
+  assert.equal(second?.aborted, true, 'the second request was aborted with the flow');
+  const error = await flow;
+  assert.ok(error instanceof ClientError && error.code === 'OAUTH_ABORT', String(error));
 });

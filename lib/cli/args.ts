@@ -88,8 +88,8 @@ function tokenize(argv: readonly string[]): { switches: string[]; values: Map<st
       if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`${name} needs a value`);
       values.set(name, [...(values.get(name) ?? []), value]);
     } else {
-      // dg:cli:bad-flags dg:security:secret-redaction: only the flag's name is echoed, never its value or a positional argument, which may be a pasted secret.
-      throw new UsageError(SWITCHES.has(name) ? `${name} takes no value` : name.startsWith('-') ? `unknown argument: ${name}` : `unexpected positional argument #${i + 1}`);
+      // dg:cli:bad-flags dg:security:secret-redaction: only a --flag's name is echoed, never its value, nor any other argument (a pasted secret may even start with "-").
+      throw new UsageError(SWITCHES.has(name) ? `${name} takes no value` : name.startsWith('--') ? `unknown argument: ${name}` : `unexpected argument #${i + 1}`);
     }
   }
   return { switches, values };

@@ -176,8 +176,13 @@ export function race<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: nu
   const flow = !hooked && starting?.listensTo === signal && starting?.request === undefined ? starting : undefined;
   starting = undefined;
   return new Promise<T>((resolve, reject) => {
+    let ended = false;
     // Ends the race: given up on (with the error; the work's signal aborts), or settled on its own.
+    // Once only: work given up on settles later, and by then the flow's request slot (or the
+    // lease's inner hook) may belong to the next request, whose abort must still end it at once.
     const end = (error?: ClientError): void => {
+      if (ended) return;
+      ended = true;
       clearTimeout(timer);
       if (hooked) outer.inner = undefined;
       else if (flow !== undefined) flow.request = undefined;
