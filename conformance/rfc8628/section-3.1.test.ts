@@ -306,7 +306,7 @@ test('rfc8628:3.1:user-initiated no device authorization is sent on its own: not
 
 test('rfc8628:3.1:post-form dg:compat:arg-errors parameters that cannot be form-encoded as strings are argument errors before any request', async () => {
   const { config, fetch } = scriptedConfig(() => json(deviceBody()));
-  const wrong: unknown[] = ['scope=openid', 42, null, { scope: 5 }, { scope: null }, { resource: [1] }, { resource: ['https://a.example/', undefined] }];
+  const wrong: unknown[] = ['scope=openid', 42, null, { scope: 5 }, { scope: null }, { resource: [1] }, { resource: ['https://a.example/', undefined] }, { resource: ['https://a.example/', , 'https://b.example/'] }];
   for (const parameters of wrong) {
     await assert.rejects(
       initiateDeviceAuthorization(config, parameters as Parameters<typeof initiateDeviceAuthorization>[1]),

@@ -38,8 +38,8 @@ function entriesOf(parameters: RequestParameters | undefined): Array<[string, st
   }
   const entries: Array<[string, string]> = [];
   for (const [name, value] of Object.entries(parameters)) {
-    // One level: a string stays itself and an array gives its items; anything else fails below.
-    for (const item of [value].flat()) {
+    // One level: a string stays itself and an array gives its items (a hole as undefined, which fails below).
+    for (const item of Array.isArray(value) ? Array.from(value as unknown[]) : [value]) {
       if (typeof item !== 'string') throw argumentError(`parameter "${name}" must be a string or an array of strings`, 'ERR_INVALID_ARG_TYPE');
       entries.push([name, item]);
     }
