@@ -26,13 +26,17 @@ test('dg:profiles:cli --profile github needs no --issuer: the profile\'s endpoin
   assert.deepEqual(server.early, []);
 });
 
-test('dg:profiles:cli --profile=entra-v1 with the tenant as --issuer and --resource: the v1 dialect on the wire, resource on the polls too, exit 0', async () => {
+test('dg:profiles:cli dg:cli:param --profile=entra-v1 with the tenant as --issuer, --resource and --param: the v1 dialect on the wire, resource and the extra parameter on the polls too, exit 0', async () => {
   const v1 = fixture('entra-v1');
   const { server, io } = provider('entra-v1');
-  const result = await run(['--profile=entra-v1', '--issuer', v1.issuer, '--client-id', 'c', '--resource', 'https://graph.microsoft.com', '--json'], io);
+  const result = await run(['--profile=entra-v1', '--issuer', v1.issuer, '--client-id', 'c', '--resource', 'https://graph.microsoft.com', '--param', 'login_hint=bob@example.com', '--json'], io);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(JSON.parse(result.stdout).access_token, 'eyJ0eXAiOiJKV1QiLCJub25jZSI6.v1-example');
-  assert.ok(server.requests.filter((r) => r.kind === 'poll').every((r) => r.members['resource'] === 'https://graph.microsoft.com' && r.members['code'] !== undefined));
+  const polls = server.requests.filter((r) => r.kind === 'poll');
+  assert.ok(polls.length >= 1, 'at least one poll');
+  assert.ok(polls.every((r) => r.members['resource'] === 'https://graph.microsoft.com' && r.members['code'] !== undefined));
+  assert.ok(polls.every((r) => r.members['login_hint'] === 'bob@example.com'), 'the --param value goes on every poll');
+  assert.ok(server.requests.some((r) => r.kind !== 'poll' && r.members['login_hint'] === 'bob@example.com'), 'and on the device authorization request');
 });
 
 test('dg:profiles:cli --profile okta (an empty profile) discovers from --issuer as usual; --profile twitch sends --scope as scopes on every request', async () => {
