@@ -6,13 +6,10 @@
  * @module
  */
 
-// dg:compat:exports dg:runtime:web-standard dg:runtime:other-runtimes dg:layout:layers: openid-client v6's names; the portable core imports no node: module and runs on web-standard APIs alone.
-// dg:ship:files: this entry, built to dist/lib/index.js with its declarations, is what the tarball's main export points at.
-// dg:ship:consumer-types: its declarations type-check in a consumer under nodenext and bundler resolution, with skipLibCheck false.
-// dg:ship:consumer-flow: a consumer imports this entry by the package's name and runs a whole flow with it.
-// dg:ship:readme-types: the README's ts blocks import from this entry by the package's name.
-// dg:ship:jsdoc-examples: the main exports re-exported here carry an @example that imports them from this entry.
-// dg:ship:vendorable: the core copied from lib/ runs from this file, whose .ts specifiers tsc rewrites to .js.
+// dg:compat:exports dg:runtime:web-standard dg:runtime:other-runtimes: openid-client v6's names; the portable core imports no node: module and runs on web-standard APIs alone.
+// This entry, built to dist/lib/index.js with its declarations, is the package's main export; its
+// shape (layers, what a consumer installs, the vendorable source) is checked by the structure rows
+// of spec/ship.md and spec/project.md, whose tests read the files rather than run them.
 export { ClientSecretBasic, ClientSecretPost, None, TlsClientAuth, type ClientAuth } from './oauth/client-auth.ts';
 export {
   ClientSecretJwt,
@@ -75,7 +72,7 @@ export { validateTokenResponse, type TokenEndpointResponse } from './oauth/token
 export { classifyRequestFailure, classifyTokenResponse, type ClassifyOptions } from './device/token-outcome.ts';
 export type { TokenEndpointResponseHelpers } from './oauth/token-result.ts';
 export { profiles, type Profile, type ProfileFetch, type ProfileName } from './profiles.ts';
-// dg:dpop:tree-shake: refresh is its own module; the base flow modules reach DPoP only through the DPoPHandle type, never lib/dpop/ or lib/jose/.
+// Refresh is its own module; the base flow modules reach DPoP only through the DPoPHandle type (dg:dpop:tree-shake, a structure row).
 export { refreshTokenGrant, type RefreshTokenGrantOptions } from './oauth/refresh.ts';
 export type { DPoPHandle, DPoPOptions } from './oauth/dpop-handle.ts';
 export { getDPoPHandle, type DPoPHandleOptions } from './dpop/handle.ts';

@@ -6,7 +6,6 @@
  * The implementation is split by concern under `./qr/`; this module is the
  * public surface.
  */
-// dg:ship:consumer-types: the device-grant/qr entry's declarations type-check in a consumer too.
 export { encodeQr, type QrCode, type QrEncodeOptions } from './qr/encode.ts';
 export { ERR_INVALID_ARG_VALUE, ERR_QR_DATA_TOO_LONG } from './qr/errors.ts';
 export { qrPenalty, type QrMatrix } from './qr/penalty.ts';

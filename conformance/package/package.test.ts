@@ -7,8 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { USAGE } from '../../lib/cli/usage.js';
-// Loads the entry whose packed copy these tests check (its module-level dg:ship tags).
-import '../../lib/index.js';
 import { startDemoServer, type DemoServer } from '../server/main.js';
 import { ROOT, binHelp, installConsumer, jsdocExamples, libExamples, pack, readmeTsBlocks, runFlow, tarballFiles, tarballProblems, typeCheck } from './consumer.js';
 

@@ -5,8 +5,6 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-// Loads the entry whose source import graph these tests read (its module-level dg:layout:layers tag).
-import '../../lib/index.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const lib = join(root, 'lib');

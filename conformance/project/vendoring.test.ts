@@ -9,8 +9,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-// Loads the entry whose copied source these tests check (its module-level dg:ship:vendorable tag).
-import '../../lib/index.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 

@@ -6,8 +6,6 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-// Loads the entry whose compiled import graph this test reads (its module-level dg:dpop:tree-shake tag).
-import '../../lib/index.js';
 
 // This file runs as dist/conformance/rfc9449/tree-shake.test.js.
 const LIB = fileURLToPath(new URL('../../lib/', import.meta.url));

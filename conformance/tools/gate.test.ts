@@ -255,3 +255,25 @@ test('dg:gate:code-tags an ID comment naming an unknown requirement warns with t
   const on = run({ rows: [WAIT], results: [passingWait], tags, requireCodeTags: true });
   assert.deepEqual(on.failures, ['code: lib/a.ts:7: ID comment names unknown requirement rfc9999:3:wiat']);
 });
+
+test('dg:gate:structure-rows a structure row needs a passing test like a lib row, but no lib line run, and an ID comment naming it fails', () => {
+  const shape = '| dg:layout:shape | layout | MUST | — | The entry re-exports only. | structure: lib/index.ts, package.json | |';
+  const files = { 'project.md': [shape] };
+  // Credited without running anything of lib/, with the code-tag switch on.
+  const proven = run({ files, results: [{ name: 'dg:layout:shape reads the entry', exercised: [] }], requireCodeTags: true });
+  assert.deepEqual(proven.failures, []);
+  assert.equal(proven.outcome.status.get('dg:layout:shape'), 'pass');
+  // Still a must-level row: with no passing test it fails, as a lib row does.
+  assert.match(run({ files, requireCodeTags: true }).failures.join('\n'), /dg:layout:shape \(MUST, structure: lib\/index\.ts, package\.json\): no passing test/);
+  // An ID comment naming it claims a line implements it, which no test of the row runs.
+  const tags = { 'dg:layout:shape': [{ file: 'lib/index.ts', line: 3 }] };
+  const commented = run({ files, results: [{ name: 'dg:layout:shape reads the entry', exercised: [] }], tags, requireCodeTags: true });
+  assert.match(commented.failures.join('\n'), /dg:layout:shape .*an ID comment in lib\/ names a structure row/);
+  assert.equal(commented.outcome.counts.structureTags, 1);
+  // Only lib/ paths and the package's root files may be named.
+  const bad = run({ files: { 'project.md': [shape.replace('package.json', 'conformance/x.ts')] } });
+  assert.match(bad.failures.join('\n'), /"structure:" must name lib\/ paths or package\.json, README\.md, tsconfig\.json, got "conformance\/x\.ts"/);
+  // The audit report shows what the row's tests read, in the Code column.
+  const report = renderReport({ catalog: catalogFromTexts([{ file: 'project.md', text: `# p\n\n${HEAD}${shape}\n` }]), outcome: proven.outcome, tags: new Map(), tests: [] });
+  assert.match(report, /\| dg:layout:shape \| MUST \| The entry re-exports only\. \| structure: lib\/index\.ts, package\.json \| — \| pass \|/);
+});

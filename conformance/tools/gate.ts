@@ -65,7 +65,7 @@ export interface GateOutcome {
   /** The tests each row is credited with (every test naming it that may count). */
   credited: Map<string, TestResult[]>;
   status: Map<string, RowStatus>;
-  counts: Record<'malformed' | 'badResults' | 'badTests' | 'untestedMust' | 'pendingMust' | 'zonePending' | 'unexplained' | 'badQuotes' | 'silentTests' | 'untaggedMust' | 'unexercised' | 'unknownTags', number>;
+  counts: Record<'malformed' | 'badResults' | 'badTests' | 'untestedMust' | 'pendingMust' | 'zonePending' | 'unexplained' | 'badQuotes' | 'silentTests' | 'untaggedMust' | 'unexercised' | 'unknownTags' | 'structureTags', number>;
 }
 
 /** Rows that may never be pending whatever their level (spec/README.md, "The traceability gate"). */
@@ -122,7 +122,7 @@ function checkQuote(req: Requirement, rfcTexts: ReadonlyMap<string, string>): st
 }
 
 function describeRow(req: Requirement): string {
-  const where = req.where.kind === 'lib' ? req.where.paths.join(', ') : req.where.kind === 'bench' ? `bench: ${req.where.path}` : `${req.where.kind}: …`;
+  const where = req.where.kind === 'lib' ? req.where.paths.join(', ') : req.where.kind === 'structure' ? `structure: ${req.where.paths.join(', ')}` : req.where.kind === 'bench' ? `bench: ${req.where.path}` : `${req.where.kind}: …`;
   return `${req.id} (${req.keyword}, ${where})`;
 }
 
@@ -136,7 +136,7 @@ export function evaluate(input: GateInput): GateOutcome {
   const warnings: Finding[] = [];
   const counts: GateOutcome['counts'] = {
     malformed: failures.length, badResults: input.resultProblems.length, badTests: 0, untestedMust: 0, pendingMust: 0, zonePending: 0,
-    unexplained: 0, badQuotes: 0, silentTests: 0, untaggedMust: 0, unexercised: 0, unknownTags: 0,
+    unexplained: 0, badQuotes: 0, silentTests: 0, untaggedMust: 0, unexercised: 0, unknownTags: 0, structureTags: 0,
   };
   for (const text of input.resultProblems) failures.push({ group: 'results', text });
   // A hang must fail the run instead of blocking CI.
@@ -169,7 +169,9 @@ export function evaluate(input: GateInput): GateOutcome {
       }
       if (silent) continue;
       const sites = input.tags.get(id) ?? [];
-      if (input.requireCodeTags && sites.length > 0 && !(t.exercised ?? []).includes(id)) {
+      // A structure row is proven by reading files or running a separate program: nothing of lib/ need run.
+      const structural = catalog.byId.get(id)?.where.kind === 'structure';
+      if (input.requireCodeTags && sites.length > 0 && !structural && !(t.exercised ?? []).includes(id)) {
         failures.push({
           group: 'tests',
           text: `${testLabel(t)}: names ${id} but ran none of its ${sites.length} tagged line${sites.length === 1 ? '' : 's'} (${sites.map((s) => `${s.file}:${s.line}`).join(', ')})`,
@@ -206,7 +208,7 @@ export function evaluate(input: GateInput): GateOutcome {
     for (const text of quoteProblems) fail(text);
 
     const where = req.where;
-    if (where.kind === 'lib') {
+    if (where.kind === 'lib' || where.kind === 'structure') {
       status.set(req.id, passing ? 'pass' : failing.length > 0 ? 'fail' : 'untested');
       for (const path of where.paths) {
         if (!input.exists(path)) missingPaths.set(path, [...(missingPaths.get(path) ?? []), req.id]);
@@ -218,7 +220,14 @@ export function evaluate(input: GateInput): GateOutcome {
         warn('no test');
       }
       const namesLib = where.paths.some((p) => p.startsWith('lib/'));
-      if (input.requireCodeTags && req.level === 'must' && namesLib && (input.tags.get(req.id) ?? []).length === 0) {
+      const tagged = (input.tags.get(req.id) ?? []).length > 0;
+      if (where.kind === 'structure') {
+        // An ID comment claims that a line implements the row, and no test of a structure row runs it.
+        if (tagged && input.requireCodeTags) {
+          counts.structureTags++;
+          fail('an ID comment in lib/ names a structure row: no test runs that line, so the comment claims what nothing checks');
+        }
+      } else if (input.requireCodeTags && req.level === 'must' && namesLib && !tagged) {
         counts.untaggedMust++;
         fail('no line of lib/ carries this ID (an ID comment above the implementing line)');
       }
@@ -253,7 +262,7 @@ export function evaluate(input: GateInput): GateOutcome {
         if (req.level === 'must') warn(`must-level row marked deviates: ${where.reason}`);
       }
     }
-    if (failing.length > 0 && !(where.kind === 'lib' && req.level === 'must')) {
+    if (failing.length > 0 && !((where.kind === 'lib' || where.kind === 'structure') && req.level === 'must')) {
       warn(`failing test: ${failing.map(testLabel).join('; ')}`);
     }
   }

@@ -45,7 +45,7 @@ function statusText(req: Requirement, status: RowStatus | undefined): string {
     case 'pending':
     case 'n/a':
     case 'deviates': {
-      if (where.kind === 'lib' || where.kind === 'bench') return status;
+      if (where.kind === 'lib' || where.kind === 'structure' || where.kind === 'bench') return status;
       const named = where.justification === undefined ? '' : `${where.justification}: `;
       return `${status} (${named}${where.reason})`;
     }
@@ -125,7 +125,8 @@ export function renderReport({ catalog, outcome, tags, tests }: ReportInput): st
     out.push(`| ${REPORT_COLUMNS.join(' | ')} |`, `|${REPORT_COLUMNS.map(() => '---').join('|')}|`);
     for (const req of group.rows) {
       const requirement = req.quote === '' ? req.text : `"${req.quote}"<br>${req.text}`;
-      const code = (tags.get(req.id) ?? []).map((s) => `${s.file}:${s.line}`).join('<br>') || '—';
+      // A structure row's code is the files whose shape its tests read, not lines that run.
+      const code = req.where.kind === 'structure' ? `structure: ${req.where.paths.join(', ')}` : (tags.get(req.id) ?? []).map((s) => `${s.file}:${s.line}`).join('<br>') || '—';
       const testList = (testsById.get(req.id) ?? []).map((s) => `${s.file}:${s.line}`).join('<br>') || '—';
       const status = statusText(req, outcome.status.get(req.id));
       out.push(`| ${[req.id, req.keyword, requirement, code, testList, status].map(cell).join(' | ')} |`);

@@ -46,9 +46,13 @@ export function leadingIds(testName: string): string[] {
   return ids;
 }
 
-/** Where a requirement lives: implementation files, a benchmark, or one of the three reasoned markers. */
+/**
+ * Where a requirement lives: implementation files, the shape of the source or package
+ * (`structure:`), a benchmark, or one of the three reasoned markers.
+ */
 export type Where =
   | { kind: 'lib'; paths: string[] }
+  | { kind: 'structure'; paths: string[] }
   | { kind: 'bench'; path: string }
   | { kind: 'pending' | 'n/a' | 'deviates'; reason: string; justification?: string };
 
@@ -100,13 +104,23 @@ const MARKER = /^(pending|n\/a|deviates)(?: \(([a-z-]+)\))?:(.*)$/s;
 /** Files in spec/ that are not catalog files. */
 export const NOT_CATALOG = ['README.md', 'design.md', 'REPORT.md'];
 const BENCH = /^bench:(.*)$/s;
+const STRUCTURE = /^structure:(.*)$/s;
+// What a structure row may name: lib/ paths and the package's own root files.
+const ROOT_FILE = /^(?:package\.json|README\.md|tsconfig\.json)$/;
 const BENCH_PATH = /^conformance\/bench\/[A-Za-z0-9_.-]+\.ts$/;
 // lib/ for the library; conformance/tools/ for the rows of the gate itself (spec/gate.md).
 const LIB_PATH = /^(?:lib|conformance\/tools)\/(?:[A-Za-z0-9_.-]+\/)*(?:[A-Za-z0-9_.-]+\.ts|[A-Za-z0-9_.-]+\/)$/;
 
-/** Parses a Where cell; returns an error message for a cell that fits none of the five forms. */
+/** Parses a Where cell; returns an error message for a cell that fits none of the six forms. */
 export function parseWhere(cell: string): Where | string {
   const text = cell.replaceAll('`', '').trim();
+  const structure = STRUCTURE.exec(text);
+  if (structure) {
+    const paths = (structure[1] ?? '').split(',').map((p) => p.trim());
+    const bad = paths.filter((p) => !LIB_PATH.test(p) && !ROOT_FILE.test(p));
+    if (bad.length > 0) return `"structure:" must name lib/ paths or package.json, README.md, tsconfig.json, got ${bad.map((b) => JSON.stringify(b)).join(', ')}`;
+    return { kind: 'structure', paths };
+  }
   const bench = BENCH.exec(text);
   if (bench) {
     const path = (bench[1] ?? '').trim();
@@ -128,7 +142,7 @@ export function parseWhere(cell: string): Where | string {
   const paths = text.split(',').map((p) => p.trim());
   const bad = paths.filter((p) => !LIB_PATH.test(p));
   if (bad.length > 0) {
-    return `Where must be lib paths or bench:/pending:/n/a:/deviates:, got ${bad.map((b) => JSON.stringify(b)).join(', ')}`;
+    return `Where must be lib paths or structure:/bench:/pending:/n/a:/deviates:, got ${bad.map((b) => JSON.stringify(b)).join(', ')}`;
   }
   return { kind: 'lib', paths };
 }

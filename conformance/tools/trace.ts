@@ -26,7 +26,7 @@ function main(argv: string[]): number {
       `${counts.silentTests} tests without assertions, ${counts.badQuotes} rows with a bad or missing quote, ` +
       `${counts.untestedMust} must-level rows without a passing test, ${counts.pendingMust} pending must-level rows, ` +
       `${counts.zonePending} pending in the no-pending zone, ${counts.unexplained} unexplained n/a or deviations; ` +
-      `code tags ${input.requireCodeTags ? 'required' : 'not required'}: ${counts.untaggedMust} untagged must-level rows, ${counts.unexercised} IDs named but not run, ${counts.unknownTags} comments naming unknown IDs; ` +
+      `code tags ${input.requireCodeTags ? 'required' : 'not required'}: ${counts.untaggedMust} untagged must-level rows, ${counts.unexercised} IDs named but not run, ${counts.unknownTags} comments naming unknown IDs, ${counts.structureTags} naming structure rows; ` +
       `${warnings.length} warnings`,
   );
   return failures.length === 0 ? 0 : 1;
