@@ -14,7 +14,7 @@ import { calculateJwkThumbprint, exportPublicJwk } from '../jose/jwk.ts';
 import { requestContext, type Configuration } from '../oauth/configuration.ts';
 import type { DPoPHandle } from '../oauth/dpop-handle.ts';
 import { modifyAssertion, type ModifyAssertionFunction, type ModifyAssertionOptions } from '../oauth/jwt-client-auth.ts';
-import { clockSkew, type ClientMetadata } from '../oauth/metadata.ts';
+import { clockOf, type ClientMetadata } from '../oauth/metadata.ts';
 import type { TokenEndpointResponse } from '../oauth/token-response.ts';
 import { checkKeyPair } from './key-pair.ts';
 import { signProof } from './proof.ts';
@@ -46,7 +46,7 @@ class Handle implements DPoPHandle {
   }
 
   async proof(htm: string, htu: URL, now: () => number = Date.now): Promise<string> {
-    const iat = Math.floor(now() / 1000) + (this.#client[clockSkew] ?? 0);
+    const iat = Math.floor(now() / 1000) + clockOf(this.#client).skew;
     // rfc9449:8.2:use-new-nonce rfc9449:9:nonce-per-server: the nonce last supplied by this origin goes in every later proof
     const nonce = this.#nonces.get(htu.origin);
     const jwk = await this.#publicJwk();

@@ -43,7 +43,7 @@ export async function randomDPoPKeyPair(alg: string = 'ES256', options: Generate
   // rfc9449:11.6:asymmetric-only: "Implementers MUST ensure that only asymmetric digital signature algorithms" are used: no HMAC key is generated
   if (!isAsymmetric(checked)) throw unsupportedAlgorithm();
   // dg:dpop:api: randomDPoPKeyPair defaults to ES256 and a non-extractable private key; RSA moduli of at least 2048 bits
-  const { extractable = false, modulusLength = 2048 } = options;
+  const { extractable = false, modulusLength = 2048 } = options ?? {};
   // RSA keys below 2048 bits are weak; above 16384 OpenSSL refuses (or takes minutes).
   if (typeof extractable !== 'boolean' || !(Number.isSafeInteger(modulusLength) && modulusLength >= 2048 && modulusLength <= 16384)) {
     throw argumentError('"extractable" must be a boolean and "modulusLength" an integer from 2048 to 16384', 'ERR_INVALID_ARG_VALUE');

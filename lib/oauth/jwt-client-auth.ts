@@ -13,7 +13,7 @@ import { algorithmOf, assertCryptoKey, invalidKey, unsupportedAlgorithm, type Al
 import { encodeBase64url } from '../jose/base64url.ts';
 import { signJws, type JwsHeader } from '../jose/jws.ts';
 import { secretOf, type ClientAuth } from './client-auth.ts';
-import { clockSkew, type ClientMetadata, type ServerMetadata } from './metadata.ts';
+import { clockOf, type ClientMetadata, type ServerMetadata } from './metadata.ts';
 
 /**
  * Options key of {@link ModifyAssertionOptions}: a function that may change the assertion's
@@ -61,7 +61,7 @@ const LIFETIME = 60;
 
 function assertionClaims(as: ServerMetadata, client: ClientMetadata): Record<string, unknown> {
   // A ClientAuth has no clock of its own to be handed: the wall clock, shifted by the client's clockSkew.
-  const now = Math.floor(Date.now() / 1000) + (client[clockSkew] ?? 0);
+  const now = Math.floor(Date.now() / 1000) + clockOf(client).skew;
   // dg:clientauth:fresh-assertion: every request gets a new assertion, with a new jti and iat
   const jti = encodeBase64url(crypto.getRandomValues(new Uint8Array(32)));
   return {

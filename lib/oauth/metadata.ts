@@ -21,6 +21,20 @@ export const clockSkew: unique symbol = Symbol('device-grant.clockSkew');
 export const clockTolerance: unique symbol = Symbol('device-grant.clockTolerance');
 
 /**
+ * The client's clock settings in seconds: `skew` from {@link clockSkew} (0 by default), `tolerance`
+ * from {@link clockTolerance} (30 by default). A value that is not a finite number is taken as the
+ * default, as openid-client reads them: a NaN leeway would make every time check pass.
+ *
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation (leeway for clock skew)
+ */
+export function clockOf(client: ClientMetadata): { skew: number; tolerance: number } {
+  const skew = client[clockSkew];
+  const tolerance = client[clockTolerance];
+  // dg:idtoken:expectations oidc:3.1.3.7:clock-tolerance: a skew or tolerance that is not a finite number is the default, so NaN cannot switch the time checks off.
+  return { skew: Number.isFinite(skew) ? (skew as number) : 0, tolerance: Number.isFinite(tolerance) ? (tolerance as number) : 30 };
+}
+
+/**
  * Authorization server metadata (RFC 8414 §2, RFC 8628 §4). Unknown members are kept.
  *
  * @see https://www.rfc-editor.org/rfc/rfc8414#section-2

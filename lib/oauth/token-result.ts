@@ -8,7 +8,7 @@
  */
 
 import { validateIdToken, type IDToken } from '../oidc/id-token.ts';
-import { clockSkew, clockTolerance, type ClientMetadata, type ServerMetadata } from './metadata.ts';
+import { clockOf, type ClientMetadata, type ServerMetadata } from './metadata.ts';
 import type { TokenEndpointResponse } from './token-response.ts';
 
 /**
@@ -44,11 +44,12 @@ export function idTokenAlgorithms(server: ServerMetadata, client: ClientMetadata
 export function idTokenClaims(body: TokenEndpointResponse, server: ServerMetadata, client: ClientMetadata, now: number): IDToken | undefined {
   if (body.id_token === undefined) return undefined;
   // oidc:3.1.3.7:clock-tolerance: "(possibly allowing for some small leeway to account for clock skew)"; config[clockSkew] shifts the clock, and config[clockTolerance] (30 s by default) is the leeway.
+  const { skew, tolerance } = clockOf(client);
   return validateIdToken(body.id_token, {
     issuer: server.issuer,
     clientId: client.client_id,
-    now: Math.floor(now / 1000) + (client[clockSkew] ?? 0),
-    tolerance: client[clockTolerance] ?? 30,
+    now: Math.floor(now / 1000) + skew,
+    tolerance,
     algorithms: idTokenAlgorithms(server, client),
   });
 }

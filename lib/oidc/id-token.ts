@@ -7,7 +7,7 @@
  * @module
  */
 
-import { ClientError } from '../errors.ts';
+import { ClientError, argumentError } from '../errors.ts';
 import { parseJsonObject, type JsonObject } from '../http/json.ts';
 
 /**
@@ -90,6 +90,10 @@ function timestampFailed(claim: string): ClientError {
  * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
  */
 export function validateIdToken(jwt: string, expected: IDTokenExpectations): IDToken {
+  // dg:idtoken:expectations: a NaN now or tolerance would make every time check pass, so they are checked first.
+  if (!Number.isFinite(expected?.now) || !Number.isFinite(expected.tolerance)) {
+    throw argumentError('"expected.now" and "expected.tolerance" must be finite numbers of seconds', 'ERR_INVALID_ARG_TYPE');
+  }
   // oidc:3.1.3.7:tls-instead-of-signature: "the TLS server validation MAY be used to validate the issuer in place of checking the token signature"; the token came straight from the token endpoint, so its payload is read without a signature check.
   const [header, claims] = decodeParts(jwt) as [JsonObject, JsonObject];
   const alg = header['alg'];
