@@ -47,8 +47,8 @@ test('dg:clientauth:alg-choice private_key_jwt signs with the key\'s own alg; on
   assert.equal(headerOf(unlisted.fetch)['alg'], 'ES384');
 });
 
-test('dg:clientauth:alg-choice client_secret_jwt uses the first HMAC alg the server lists, HS256 without a list, and refuses a list without one', async () => {
-  const cases: Array<[unknown, string | undefined]> = [[undefined, 'HS256'], [['RS256', 'HS512', 'HS256'], 'HS512'], [['HS384'], 'HS384'], [['RS256', 'ES256'], undefined]];
+test('dg:clientauth:hmac-alg client_secret_jwt uses HS256 when the server lists it or nothing, else the first HMAC alg it lists, and refuses a list without one', async () => {
+  const cases: Array<[unknown, string | undefined]> = [[undefined, 'HS256'], [['RS256', 'HS512', 'HS256'], 'HS256'], [['RS256', 'HS512'], 'HS512'], [['HS384'], 'HS384'], [['RS256', 'ES256'], undefined]];
   for (const [algs, expected] of cases) {
     const { config, fetch } = configWith(ClientSecretJwt(CLIENT_SECRET), () => json(deviceBody()), algs === undefined ? {} : { token_endpoint_auth_signing_alg_values_supported: algs });
     if (expected === undefined) {

@@ -47,7 +47,8 @@ function signatureHolds(client: RegisteredClient, header: Record<string, unknown
   for (const jwk of candidates) {
     const key = createPublicKey({ key: jwk as NodeJwk, format: 'jwk' });
     const data = Buffer.from(input);
-    if (alg === 'EdDSA' && key.asymmetricKeyType === 'ed25519' && verify(null, data, key, signature)) return true;
+    // RFC 9864 §2.2: "Ed25519" is the fully-specified name of EdDSA on an Ed25519 key.
+    if ((alg === 'EdDSA' || alg === 'Ed25519') && key.asymmetricKeyType === 'ed25519' && verify(null, data, key, signature)) return true;
     if (hash === undefined) continue;
     if (alg.startsWith('RS') && key.asymmetricKeyType === 'rsa' && verify(hash, data, key, signature)) return true;
     const pss = { key, padding: 6 /* RSA_PKCS1_PSS_PADDING */, saltLength: Number(alg.slice(2)) / 8 };

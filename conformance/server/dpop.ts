@@ -61,6 +61,7 @@ const ALGS: Record<string, { hash: string | null; kind: 'ec' | 'rsa' | 'pss' | '
   PS384: { hash: 'sha384', kind: 'pss' },
   PS512: { hash: 'sha512', kind: 'pss' },
   EdDSA: { hash: null, kind: 'ed' },
+  Ed25519: { hash: null, kind: 'ed' }, // RFC 9864 §2.2: the fully-specified name of EdDSA on Ed25519
 };
 
 /** The algorithms published as dpop_signing_alg_values_supported. */

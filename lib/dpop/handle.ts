@@ -9,7 +9,7 @@
  */
 
 import { ClientError, WWWAuthenticateChallengeError, argumentError } from '../errors.ts';
-import type { Alg } from '../jose/algorithms.ts';
+import { ed25519Name, type Alg } from '../jose/algorithms.ts';
 import { calculateJwkThumbprint, exportPublicJwk } from '../jose/jwk.ts';
 import { requestContext, type Configuration } from '../oauth/configuration.ts';
 import type { DPoPHandle } from '../oauth/dpop-handle.ts';
@@ -92,18 +92,23 @@ export type DPoPHandleOptions = ModifyAssertionOptions;
 
 /**
  * A DPoP handle around a key pair, for `pollDeviceAuthorizationGrant`, `refreshTokenGrant` and
- * `initiateDeviceAuthorization` (for `dpop_jkt`). The pair is checked now: a malformed pair is
- * `OAUTH_INVALID_KEY`, a symmetric or unknown algorithm `OAUTH_UNSUPPORTED_ALGORITHM`.
+ * `initiateDeviceAuthorization` (for `dpop_jkt`). The pair is checked now: a malformed pair, or an
+ * RSA key under 2048 bits, is `OAUTH_INVALID_KEY`, a symmetric or unknown algorithm
+ * `OAUTH_UNSUPPORTED_ALGORITHM`. An Ed25519 pair signs its proofs as "Ed25519", or as "EdDSA" when
+ * that is the only one of the two names in the server's `dpop_signing_alg_values_supported`.
  *
  * @param keyPair From `randomDPoPKeyPair()` or any asymmetric signing CryptoKeyPair.
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-4
  */
 export function getDPoPHandle(config: Configuration, keyPair: CryptoKeyPair, options?: DPoPHandleOptions): DPoPHandle {
-  const { client } = requestContext(config);
+  const { client, server } = requestContext(config);
   const modify = options?.[modifyAssertion];
   if (modify !== undefined && typeof modify !== 'function') {
     throw argumentError('"options[modifyAssertion]" must be a function', 'ERR_INVALID_ARG_TYPE');
   }
   // dg:dpop:api: getDPoPHandle(config, keyPair, options?) gives the handle the poll, resume, refresh and initiate take as options.DPoP
-  return new Handle(checkKeyPair(keyPair), keyPair, client, modify);
+  // dg:jose:rsa-2048: checkKeyPair refuses an RSA pair under 2048 bits (OAUTH_INVALID_KEY), here, before any request
+  // dg:dpop:ed25519-name: an Ed25519 pair's proofs say "Ed25519", or "EdDSA" for a server that lists only that name
+  const alg = ed25519Name(checkKeyPair(keyPair), server['dpop_signing_alg_values_supported']);
+  return new Handle(alg, keyPair, client, modify);
 }

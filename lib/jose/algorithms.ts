@@ -1,6 +1,6 @@
 /**
- * The JWS algorithms this library signs and verifies (RFC 7518 §3.1, RFC 8037 §3.1), mapped to
- * crypto.subtle parameters. `none` is not among them and never will be.
+ * The JWS algorithms this library signs and verifies (RFC 7518 §3.1, RFC 8037 §3.1, RFC 9864 §2),
+ * mapped to crypto.subtle parameters. `none` is not among them and never will be.
  *
  * @see https://www.rfc-editor.org/rfc/rfc7518#section-3.1
  * @module
@@ -17,7 +17,7 @@ export type Alg =
   | 'RS256' | 'RS384' | 'RS512'
   | 'PS256' | 'PS384' | 'PS512'
   | 'ES256' | 'ES384' | 'ES512'
-  | 'EdDSA'
+  | 'EdDSA' | 'Ed25519'
   | 'HS256' | 'HS384' | 'HS512';
 
 /**
@@ -26,8 +26,42 @@ export type Alg =
  * @see https://www.rfc-editor.org/rfc/rfc7518#section-3.1
  */
 export const SUPPORTED_ALGS: readonly Alg[] = Object.freeze([
-  'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'HS256', 'HS384', 'HS512',
+  'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519', 'HS256', 'HS384', 'HS512',
 ] as const);
+
+/**
+ * RFC 7518 §3.3 and §3.5: the shortest RSA modulus, in bits, that RS* and PS* may use.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7518#section-3.3
+ */
+export const MIN_RSA_BITS = 2048;
+
+// The two names of an Ed25519 signature: RFC 8037's polymorphic "EdDSA", RFC 9864's fully-specified "Ed25519".
+const ED25519_NAMES: readonly unknown[] = ['EdDSA', 'Ed25519'];
+
+/**
+ * True when `a` and `b` name the same signature algorithm: equal, or the two names of Ed25519
+ * ("EdDSA" and "Ed25519"), which both mean an OKP key on the Ed25519 curve here.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9864#section-2.2
+ */
+export function sameAlg(a: unknown, b: unknown): boolean {
+  // dg:jose:ed25519-names: "EdDSA" and "Ed25519" are one algorithm on one key type (OKP, crv Ed25519)
+  return a === b || (ED25519_NAMES.includes(a) && ED25519_NAMES.includes(b));
+}
+
+/**
+ * The name to sign with: `alg` itself, except for an Ed25519 key, whose name follows the server's
+ * list: "EdDSA" when it lists "EdDSA" but not "Ed25519", else "Ed25519" (RFC 9864's name, what
+ * openid-client emits).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9864#section-2.2
+ */
+export function ed25519Name(alg: Alg, listed: unknown): Alg {
+  if (!ED25519_NAMES.includes(alg)) return alg;
+  // dg:jose:ed25519-names: a server that lists only the polymorphic "EdDSA" gets that name; any other gets "Ed25519"
+  return Array.isArray(listed) && listed.includes('EdDSA') && !listed.includes('Ed25519') ? 'EdDSA' : 'Ed25519';
+}
 
 const CURVES: Record<string, Alg> = { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' };
 
@@ -92,12 +126,13 @@ export function assertCryptoKey(key: unknown): CryptoKey {
 
 /**
  * The JWS `alg` that a CryptoKey implies: from its algorithm name and its hash or curve.
- * RSA keys carry their hash; RSASSA-PKCS1-v1_5 means RS*, RSA-PSS means PS*.
+ * RSA keys carry their hash; RSASSA-PKCS1-v1_5 means RS*, RSA-PSS means PS*; an RSA key shorter
+ * than {@link MIN_RSA_BITS} is `OAUTH_INVALID_KEY`. An Ed25519 key gives "EdDSA" (see {@link sameAlg}).
  *
  * @see https://www.rfc-editor.org/rfc/rfc7518#section-3.1
  */
 export function algorithmOf(key: CryptoKey): Alg {
-  const algorithm = assertCryptoKey(key).algorithm as KeyAlgorithm & { hash?: { name?: string }; namedCurve?: string };
+  const algorithm = assertCryptoKey(key).algorithm as KeyAlgorithm & { hash?: { name?: string }; namedCurve?: string; modulusLength?: number };
   const bits = algorithm.hash?.name?.replace('SHA-', '');
   let alg: string | undefined;
   // dg:jose:algorithms: a CryptoKey's alg follows from its algorithm and its hash or curve; any other key is unsupported
@@ -108,7 +143,10 @@ export function algorithmOf(key: CryptoKey): Alg {
     case 'ECDSA': alg = CURVES[String(algorithm.namedCurve)]; break;
     case 'Ed25519': alg = 'EdDSA'; break;
   }
-  return assertAlg(alg);
+  const checked = assertAlg(alg);
+  // dg:jose:rsa-2048: RFC 7518 §3.3, §3.5 "A key of size 2048 bits or larger MUST be used with these algorithms": for signing and verifying
+  if ((algorithm.modulusLength ?? MIN_RSA_BITS) < MIN_RSA_BITS) throw invalidKey('RSA keys must be at least 2048 bits long');
+  return checked;
 }
 
 /**

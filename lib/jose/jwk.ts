@@ -6,8 +6,8 @@
  * @module
  */
 
-import { algorithmOf, assertAlg, assertCryptoKey, invalidKey, keyParams, type Alg } from './algorithms.ts';
-import { encodeBase64url } from './base64url.ts';
+import { algorithmOf, assertAlg, assertCryptoKey, invalidKey, keyParams, sameAlg, type Alg } from './algorithms.ts';
+import { decodeBase64url, encodeBase64url } from './base64url.ts';
 
 // RFC 7638 §3.2: the required members of each key type, in lexicographic order.
 const THUMBPRINT_MEMBERS: Record<string, readonly string[]> = {
@@ -51,7 +51,8 @@ export async function importJwk(jwk: JsonWebKey, alg?: Alg, extractable = false)
   const algorithm = alg === undefined ? jwkAlgorithm(jwk) : assertAlg(alg);
   if (!isObject(jwk)) throw invalidKey('JWK must be an object');
   // dg:jose:jwk-alg-match: RFC 7517 §4.4 a JWK's own "alg" restricts the key to that algorithm
-  if (jwk.alg !== undefined && jwk.alg !== algorithm) throw invalidKey('JWK "alg" does not match');
+  // dg:jose:ed25519-names: a JWK of alg "EdDSA" imports for "Ed25519" and the other way round
+  if (jwk.alg !== undefined && !sameAlg(jwk.alg, algorithm)) throw invalidKey('JWK "alg" does not match');
   // dg:jose:jwk-import: a private JWK gives a signing key, a public one a verifying key
   const usages: KeyUsage[] = jwk.kty === 'oct' ? ['sign', 'verify'] : jwk.d !== undefined ? ['sign'] : ['verify'];
   try {
@@ -61,6 +62,26 @@ export async function importJwk(jwk: JsonWebKey, alg?: Alg, extractable = false)
     // dg:jose:jwk-import: a JWK crypto.subtle refuses is OAUTH_INVALID_KEY
     throw invalidKey('malformed JWK', error);
   }
+}
+
+/**
+ * The modulus length in bits of an RSA JWK (from its `n`, leading zero octets ignored); 0 when
+ * `n` is missing or not base64url. Lets a JWK Set's short keys be left out before any import.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7518#section-6.3.1.1
+ */
+export function jwkModulusLength(jwk: JsonWebKey): number {
+  let n: Uint8Array;
+  try {
+    n = decodeBase64url(jwk.n as string);
+  } catch {
+    return 0;
+  }
+  let start = 0;
+  while (n[start] === 0) start++;
+  const first = n[start];
+  // dg:jose:rsa-2048: the bits of the big-endian modulus, from its first non-zero octet
+  return first === undefined ? 0 : (n.length - start) * 8 - (Math.clz32(first) - 24);
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 
 import { ClientError } from '../errors.ts';
-import { algorithmOf, assertAlg, assertCryptoKey, invalidKey, signatureParams, unsupportedAlgorithm, type Alg } from './algorithms.ts';
+import { algorithmOf, assertAlg, assertCryptoKey, invalidKey, sameAlg, signatureParams, unsupportedAlgorithm, type Alg } from './algorithms.ts';
 import { decodeBase64url, decodeBase64urlText, encodeBase64url } from './base64url.ts';
 
 /**
@@ -119,7 +119,8 @@ async function subtle<T>(work: () => Promise<T>): Promise<T> {
 
 function checkKeyFor(key: CryptoKey, alg: Alg): void {
   // dg:jose:key-alg-match: the key's own algorithm decides; a header cannot make an RS256 key sign HS256
-  if (algorithmOf(key) !== alg) throw invalidKey('key does not match the JWS algorithm');
+  // dg:jose:ed25519-names: an Ed25519 key signs and verifies under either name
+  if (!sameAlg(algorithmOf(key), alg)) throw invalidKey('key does not match the JWS algorithm');
 }
 
 /**

@@ -14,8 +14,8 @@ import { ClientError, argumentError } from '../errors.ts';
 import { isJsonMediaType, parseJsonObject } from '../http/json.ts';
 import { send } from '../http/http.ts';
 import { race } from '../http/timers.ts';
-import { isAlg, type Alg } from '../jose/algorithms.ts';
-import { importJwk } from '../jose/jwk.ts';
+import { MIN_RSA_BITS, isAlg, sameAlg, type Alg } from '../jose/algorithms.ts';
+import { importJwk, jwkModulusLength } from '../jose/jwk.ts';
 import { verifyJws, type JwsHeader } from '../jose/jws.ts';
 import { Configuration, idTokenVerifiers, requestContext, type RequestContext } from './configuration.ts';
 import { idTokenAlgorithms } from './token-result.ts';
@@ -74,7 +74,8 @@ async function keysFor(shared: SharedJwks, signal: AbortSignal | undefined): Pro
 }
 
 const KTY: Record<string, string> = { RS: 'RSA', PS: 'RSA', ES: 'EC', Ed: 'OKP' };
-const CRV: Record<string, string> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521', EdDSA: 'Ed25519' };
+// "EdDSA" and "Ed25519" (RFC 9864) both take an OKP key on the Ed25519 curve.
+const CRV: Record<string, string> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521', EdDSA: 'Ed25519', Ed25519: 'Ed25519' };
 
 /** The JWKs that can verify a header: by kid when it has one, by key type, curve, use and alg. */
 function candidates(keys: readonly JsonWebKey[], header: JwsHeader): JsonWebKey[] {
@@ -86,7 +87,10 @@ function candidates(keys: readonly JsonWebKey[], header: JwsHeader): JsonWebKey[
       jwk.kty === KTY[alg.slice(0, 2)] &&
       (CRV[alg] === undefined || jwk.crv === CRV[alg]) &&
       (jwk.use === undefined || jwk.use === 'sig') &&
-      (jwk.alg === undefined || jwk.alg === alg)
+      // dg:idtoken:ed25519: a JWK of alg "EdDSA" fits a token of alg "Ed25519", and the other way round
+      (jwk.alg === undefined || sameAlg(jwk.alg, alg)) &&
+      // dg:idtoken:jwks-rsa-2048: an RSA key under 2048 bits never fits, so a JWKS with only such a key is OAUTH_KEY_SELECTION_FAILED
+      (jwk.kty !== 'RSA' || jwkModulusLength(jwk) >= MIN_RSA_BITS)
     );
   });
 }

@@ -9,7 +9,7 @@
  */
 
 import { argumentError } from '../errors.ts';
-import { algorithmOf, assertCryptoKey, invalidKey, unsupportedAlgorithm, type Alg } from '../jose/algorithms.ts';
+import { algorithmOf, assertCryptoKey, ed25519Name, invalidKey, sameAlg, unsupportedAlgorithm, type Alg } from '../jose/algorithms.ts';
 import { encodeBase64url } from '../jose/base64url.ts';
 import { signJws, type JwsHeader } from '../jose/jws.ts';
 import { secretOf, type ClientAuth } from './client-auth.ts';
@@ -114,10 +114,17 @@ function checkOptions(options: ModifyAssertionOptions | undefined): void {
   }
 }
 
+/** The client's registered `token_endpoint_auth_signing_alg` (OIDC Registration §2), if any. */
+function registeredAlg(client: ClientMetadata): unknown {
+  return client['token_endpoint_auth_signing_alg'];
+}
+
 /**
  * `private_key_jwt`: the client authenticates with a JWT it signs with its private key. The
- * algorithm is the key's (RS*, PS*, ES*, EdDSA); when the server lists
- * `token_endpoint_auth_signing_alg_values_supported`, it must be among them.
+ * algorithm is the key's (RS*, PS*, ES*, Ed25519); a registered `token_endpoint_auth_signing_alg`
+ * must name it, else, when the server lists `token_endpoint_auth_signing_alg_values_supported`, it
+ * must be among them. An Ed25519 key signs as "Ed25519", or "EdDSA" when that is the name the
+ * client registered or the only one the server lists. RSA keys need at least 2048 bits.
  *
  * @param clientPrivateKey A private signing CryptoKey, or `{ key, kid }`.
  * @see https://www.rfc-editor.org/rfc/rfc7523#section-2.2
@@ -131,33 +138,54 @@ export function PrivateKeyJwt(clientPrivateKey: CryptoKey | PrivateKey, options?
   if (kid !== undefined && (typeof kid !== 'string' || kid === '')) throw invalidKey('"kid" must be a non-empty string');
   // dg:clientauth:key-shapes: a public or secret key cannot sign a private_key_jwt assertion
   if (key.type !== 'private') throw invalidKey('private_key_jwt needs a private key');
-  const alg = algorithmOf(key);
+  // dg:jose:rsa-2048: an RSA key under 2048 bits is OAUTH_INVALID_KEY here, when the method is built
+  const keyAlg = algorithmOf(key);
   checkOptions(options);
   return async (as, client, body) => {
-    const allowed = serverAlgs(as);
-    // dg:clientauth:alg-choice: private_key_jwt signs with its key's alg, which must be among the algorithms the server lists (token_endpoint_auth_signing_alg_values_supported)
-    if (allowed !== undefined && !allowed.includes(alg)) throw unsupportedAlgorithm();
+    const registered = registeredAlg(client);
+    let alg: Alg;
+    if (registered !== undefined) {
+      // dg:clientauth:registered-alg: a registered token_endpoint_auth_signing_alg the key cannot sign with is OAUTH_INVALID_KEY, before any request
+      if (!sameAlg(registered, keyAlg)) throw invalidKey('the private key does not fit the registered "token_endpoint_auth_signing_alg"');
+      // dg:clientauth:registered-alg dg:clientauth:ed25519-name: the registered alg is the only one the server accepts (OIDC Registration §2): it is used as registered, "Ed25519" or "EdDSA" included
+      alg = registered as Alg;
+    } else {
+      const allowed = serverAlgs(as);
+      // dg:clientauth:ed25519-name: an Ed25519 key signs as "Ed25519", or "EdDSA" for a server that lists only that name
+      alg = ed25519Name(keyAlg, allowed);
+      // dg:clientauth:alg-choice: private_key_jwt signs with its key's alg, which must be among the algorithms the server lists (token_endpoint_auth_signing_alg_values_supported)
+      if (allowed !== undefined && !allowed.includes(alg)) throw unsupportedAlgorithm();
+    }
     const header: Omit<JwsHeader, 'alg'> & { alg: Alg } = kid === undefined ? { alg } : { alg, kid };
     await assertion(as, client, body, header, key, options);
   };
 }
 
-const HMAC_ALGS: readonly Alg[] = ['HS256', 'HS384', 'HS512'];
+const HMAC_ALGS: readonly unknown[] = ['HS256', 'HS384', 'HS512'];
 
-function hmacAlg(as: ServerMetadata): Alg {
+function hmacAlg(as: ServerMetadata, client: ClientMetadata): Alg {
+  const registered = registeredAlg(client);
+  if (registered !== undefined) {
+    // dg:clientauth:hmac-alg: a registered non-HMAC token_endpoint_auth_signing_alg is OAUTH_UNSUPPORTED_ALGORITHM, before any request
+    if (!HMAC_ALGS.includes(registered)) throw unsupportedAlgorithm();
+    // dg:clientauth:hmac-alg: a registered HS256, HS384 or HS512 is used as registered (OIDC Registration §2)
+    return registered as Alg;
+  }
   const allowed = serverAlgs(as);
-  if (allowed === undefined) return 'HS256';
-  // The server's own order decides among the HMAC algorithms it lists.
-  // dg:clientauth:alg-choice: client_secret_jwt takes the first HMAC alg the server lists (HS256 without a list); none listed is refused
-  const alg = allowed.find((a): a is Alg => HMAC_ALGS.includes(a as Alg));
+  // dg:clientauth:hmac-alg: HS256, as openid-client, when the server lists it or lists nothing
+  if (allowed === undefined || allowed.includes('HS256')) return 'HS256';
+  // dg:clientauth:hmac-alg: else the first HMAC alg the server lists; none listed is refused
+  const alg = allowed.find((a) => HMAC_ALGS.includes(a));
   if (alg === undefined) throw unsupportedAlgorithm();
-  return alg;
+  return alg as Alg;
 }
 
 /**
- * `client_secret_jwt`: the client authenticates with a JWT MACed with its client secret. HS256
- * unless the server's `token_endpoint_auth_signing_alg_values_supported` names another HMAC
- * algorithm first.
+ * `client_secret_jwt`: the client authenticates with a JWT MACed with its client secret. The
+ * client's registered `token_endpoint_auth_signing_alg` when it is HS256, HS384 or HS512 (any
+ * other registered alg is `OAUTH_UNSUPPORTED_ALGORITHM`); else HS256, as openid-client, unless the
+ * server's `token_endpoint_auth_signing_alg_values_supported` lists HMAC algorithms without it, when
+ * the first of them is used.
  *
  * @param clientSecret Defaults to the client metadata's `client_secret`.
  * @see https://www.rfc-editor.org/rfc/rfc7523#section-2.2
@@ -170,7 +198,7 @@ export function ClientSecretJwt(clientSecret?: string, options?: ModifyAssertion
   const keys = new Map<string, Promise<CryptoKey>>();
   return async (as, client, body) => {
     const secret = secretOf(clientSecret, client);
-    const alg = hmacAlg(as);
+    const alg = hmacAlg(as, client);
     const cacheKey = `${alg}:${secret}`;
     let key = keys.get(cacheKey);
     if (key === undefined) {

@@ -26,7 +26,7 @@ export function metadata(context: ServerContext, endpoints: Endpoints): Record<s
     grant_types_supported: [DEVICE_CODE_GRANT, 'refresh_token'], // RFC 8628 §4
     token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt', 'client_secret_jwt'],
     // RFC 8414 §2: the algorithms accepted on client assertions (RFC 7523), for both JWT methods.
-    token_endpoint_auth_signing_alg_values_supported: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'HS256', 'HS384', 'HS512'],
+    token_endpoint_auth_signing_alg_values_supported: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519', 'HS256', 'HS384', 'HS512'],
     // RFC 8414 §2: REQUIRED. No authorization endpoint here, so no response type is supported
     // (and authorization_endpoint is omitted, as no supported grant uses it).
     response_types_supported: [],
