@@ -385,10 +385,11 @@ export function resumeDeviceAuthorizationGrant(
 ): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
   return rejecting(() => {
     // dg:polling:state-json dg:polling:resume-no-early: a state saved through onState resumes here, in this process or another.
-    // Parsed under the lowest floor: the caller's minInterval (checked with the other options) is applied below.
+    // The state is checked before the options, as poll checks the response before them: the
+    // caller's minInterval is not yet known to be valid, so the parse applies no floor.
     const parsed = parsePollingState(savedState, Number.MIN_VALUE);
     const run = prepare(config, parameters, options, parsed.device_code);
-    // dg:polling:interval-floor dg:polling:expires-in-cap: a saved state obeys today's bounds.
+    // dg:polling:interval-floor dg:polling:expires-in-cap: a saved state obeys today's bounds: the caller's floor, and a deadline at most 24 h from now (the parse caps it only at 24 h from the state's own wake-up).
     return start(run, boundState(parsed, run.options.minInterval ?? MIN_INTERVAL, run.now()));
   });
 }
