@@ -124,6 +124,46 @@ test('dg:polling:abort-immediate with the default sleep, the flow\'s one abort l
   assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
 });
 
+test('dg:polling:abort-immediate with the default sleep, one abort listener serves a whole flow of several polls: no request adds its own, and an abort during the fourth request ends it at once', async () => {
+  const controller = new AbortController();
+  const { signal } = controller;
+  let added = 0;
+  const addEventListener = signal.addEventListener.bind(signal);
+  signal.addEventListener = (...args: Parameters<AbortSignal['addEventListener']>) => {
+    added += 1;
+    addEventListener(...args);
+  };
+  let fourthSignal: AbortSignal | undefined;
+  let sent!: () => void;
+  const fourthSent = new Promise<void>((resolve) => (sent = resolve));
+  const s = script(
+    [
+      pending(),
+      pending(),
+      pending(),
+      ({ init }) => {
+        fourthSignal = init.signal;
+        sent();
+        return new Promise<Response>(() => {}); // ignores its signal: only the race can end it
+      },
+    ],
+    { device: { interval: 0.01, device_code: 'one-listener-many-polls' } },
+  );
+  const device = await initiateDeviceAuthorization(s.config); // real clock, default sleep
+  const polling = pollDeviceAuthorizationGrant(s.config, device, undefined, { signal, minInterval: 0.01 }).catch((e: unknown) => e);
+  await fourthSent;
+  assert.equal(s.tokenCalls.length, 4);
+  assert.equal(added, 1, 'four waits and four requests, one listener: the flow\'s');
+  assert.equal(fourthSignal?.aborted, false);
+  controller.abort(new Error('stop'));
+  // The flow's listener ends the request in flight synchronously, not at its timeout.
+  assert.equal(fourthSignal?.aborted, true, 'the request in flight was ended by the abort');
+  const error = await polling;
+  assert.ok(error instanceof ClientError && error.code === 'OAUTH_ABORT', String(error));
+  assert.equal(added, 1);
+  assert.equal(getEventListeners(signal, 'abort').length, 0, 'no listener left');
+});
+
 test('dg:polling:abort-immediate a request given up on (a ClientAuth that stalled past the timeout) that settles late does not take the abort away from the next request', async () => {
   let releaseFirstAuth!: () => void;
   const firstAuth = new Promise<void>((resolve) => (releaseFirstAuth = resolve));

@@ -12,7 +12,7 @@ import { endpoint, idTokenVerifiers, requestContext, type Configuration, type Id
 import { deviceAuthorizationReceivedAt, type DeviceAuthorizationResponse } from './device-authorization.ts';
 import { ClientError, argumentError } from '../errors.ts';
 import { claim, pendingFor, previousSettled, release, track } from './single-flight.ts';
-import { MAX_TIMER_MS, Waiter, abortError, startingRequest, timerSleep, type Sleep } from '../http/timers.ts';
+import { MAX_TIMER_MS, Waiter, abortError, timerSleep, type Sleep } from '../http/timers.ts';
 import type { DPoPHandle } from '../oauth/dpop-handle.ts';
 import type { RequestParameters } from '../oauth/parameters.ts';
 import { MIN_INTERVAL, boundState, expiredError, initialState, parsePollingState, step, type PollingCommand, type PollingState, type PollingStep, type TokenOutcome } from './polling-machine.ts';
@@ -154,11 +154,8 @@ async function pollOnce(run: Run, waiter: Waiter): Promise<TokenOutcome> {
     // within the request's timeout and abort.
     // dg:compat:client-auth-every-request: any other ClientAuth runs on a fresh copy for every request.
     const form = run.params === undefined ? run : new URLSearchParams(run.params);
-    // The flow's abort listener serves its request too (no listener per request).
-    startingRequest(waiter);
-    const sending = postForm(context, run.url, form, signal, run.dpop);
-    startingRequest(undefined);
-    const sent = await sending;
+    // dg:polling:abort-immediate: the flow's one abort listener, lent to its request, ends that request too (none is added per request).
+    const sent = await postForm(context, run.url, form, signal, run.dpop, waiter);
     if (isDeterministic(context.auth) && run.params !== undefined) {
       Object.assign(run, sent.form);
       run.params = undefined; // a waiting flow keeps only what its next request needs
@@ -388,10 +385,11 @@ export function resumeDeviceAuthorizationGrant(
 ): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> {
   return rejecting(() => {
     // dg:polling:state-json dg:polling:resume-no-early: a state saved through onState resumes here, in this process or another.
-    // Parsed under the lowest floor: the caller's minInterval (checked with the other options) is applied below.
+    // The state is checked before the options, as poll checks the response before them: the
+    // caller's minInterval is not yet known to be valid, so the parse applies no floor.
     const parsed = parsePollingState(savedState, Number.MIN_VALUE);
     const run = prepare(config, parameters, options, parsed.device_code);
-    // dg:polling:interval-floor dg:polling:expires-in-cap: a saved state obeys today's bounds.
+    // dg:polling:interval-floor dg:polling:expires-in-cap: a saved state obeys today's bounds: the caller's floor, and a deadline at most 24 h from now (the parse caps it only at 24 h from the state's own wake-up).
     return start(run, boundState(parsed, run.options.minInterval ?? MIN_INTERVAL, run.now()));
   });
 }

@@ -67,6 +67,19 @@ export function abortableSleep(sleep: Sleep, ms: number, signal?: AbortSignal): 
 }
 
 /**
+ * The flow's one abort listener, lent to the request the flow has in flight: a {@link race} given
+ * it (and the same signal) hooks itself here instead of adding a listener of its own.
+ *
+ * @see https://dom.spec.whatwg.org/#interface-AbortSignal
+ */
+export interface FlowListener {
+  /** The signal the flow listens to for its whole life, if any (none with a caller's sleep). */
+  readonly listensTo: AbortSignal | undefined;
+  /** The abort hook of the flow's request in flight ({@link race} sets and clears it); the listener calls it. */
+  request: (() => void) | undefined;
+}
+
+/**
  * The waits of one flow on the default timer: one abort listener for the whole flow instead of
  * one per wait, and no closure per wait (the timer calls the promise's own resolve). With a
  * caller's sleep, each wait is that sleep raced against the abort ({@link abortableSleep}).
@@ -75,7 +88,7 @@ export function abortableSleep(sleep: Sleep, ms: number, signal?: AbortSignal): 
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5 (the waits between polls)
  * @see https://dom.spec.whatwg.org/#interface-AbortSignal
  */
-export class Waiter {
+export class Waiter implements FlowListener {
   #sleep: Sleep | undefined;
   #signal: AbortSignal | undefined;
   #reject: ((error: ClientError) => void) | undefined;
@@ -105,7 +118,7 @@ export class Waiter {
 
   /** The abort listener. */
   handleEvent(): void {
-    // dg:polling:abort-immediate: the abort ends the wait at once and clears its timer.
+    // dg:polling:abort-immediate: the abort ends the wait at once and clears its timer, and the request in flight it was lent to.
     clearTimeout(this.#timer);
     this.#reject?.(abortError(this.#signal?.reason));
     this.request?.();
@@ -115,18 +128,6 @@ export class Waiter {
   end(): void {
     this.#signal?.removeEventListener('abort', this);
   }
-}
-
-/** The waiter of the flow whose request is starting right now (see {@link startingRequest}). */
-let starting: Waiter | undefined;
-
-/**
- * Marks the start of a flow's request: the race that the request starts synchronously (the first
- * one, with the flow's signal) is ended by the flow's own abort listener instead of adding one.
- * Called again with undefined once the request has started.
- */
-export function startingRequest(waiter: Waiter | undefined): void {
-  starting = waiter;
 }
 
 /** A request controller and how many requests it has served. */
@@ -160,21 +161,21 @@ const MAX_SPARE = 64;
  * the signal handed to `work` is aborted, so that a fetch which honours it stops, and one which
  * does not is left behind. `work` may throw synchronously; that is a rejection like any other.
  * The signal handed to `work` may have served earlier requests that settled; it is aborted only
- * for this one.
+ * for this one. Given a flow's `listener` on that same signal (a poll's request), the race adds
+ * no listener of its own: the flow's ends it.
  *
  * @see https://dom.spec.whatwg.org/#interface-AbortSignal
  * @see https://html.spec.whatwg.org/multipage/timers-and-user-prompts.html#timers
  */
-export function race<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+export function race<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: number, signal?: AbortSignal, listener?: FlowListener): Promise<T> {
   if (signal?.aborted) return Promise.reject(abortError(signal.reason));
   // Without a timeout the caller's signal aborts exactly when the race gives up: work gets it as it is.
   const lease = timeoutMs === Infinity && signal !== undefined ? undefined : (spare.pop() ?? newLease());
   // Inside a leased request, that lease's race ends this one directly: no abort listener.
   const outer = signal === undefined ? undefined : leaseOf.get(signal);
   const hooked = outer !== undefined && outer.inner === undefined;
-  // A flow's request: the flow's listener on the same signal ends this race (only the first race it starts).
-  const flow = !hooked && starting?.listensTo === signal && starting?.request === undefined ? starting : undefined;
-  starting = undefined;
+  // A flow's request: the flow's listener on the same signal ends this race (when no other request holds it).
+  const flow = !hooked && listener?.listensTo === signal && listener?.request === undefined ? listener : undefined;
   return new Promise<T>((resolve, reject) => {
     let ended = false;
     // Ends the race: given up on (with the error; the work's signal aborts), or settled on its own.

@@ -11,7 +11,7 @@ import type { RequestContext } from './configuration.ts';
 import type { DPoPHandle } from './dpop-handle.ts';
 import { formBody } from './form.ts';
 import { send, type HttpResponse } from '../http/http.ts';
-import { race } from '../http/timers.ts';
+import { race, type FlowListener } from '../http/timers.ts';
 
 /** Body members whose values are secrets, to redact from anything the server sends back. */
 const SECRET_PARAMETERS = ['client_secret', 'client_assertion', 'device_code', 'refresh_token', 'code'];
@@ -64,7 +64,8 @@ export async function authenticatedForm(context: RequestContext, params: URLSear
 
 /**
  * Sends an authenticated form to an endpoint (read with `configuration.endpoint`), with a fresh
- * DPoP proof when a handle is given.
+ * DPoP proof when a handle is given. A polling flow lends its abort `listener` (on the same
+ * `signal`), so that its request adds none of its own.
  *
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2 (POST to the token endpoint)
@@ -76,6 +77,7 @@ export function postForm(
   form: AuthenticatedForm | URLSearchParams,
   signal?: AbortSignal,
   dpop?: DPoPHandle,
+  listener?: FlowListener,
 ): Promise<PostResult> {
   // dg:clientauth:bounded: the caller's abort and the request timeout cover the ClientAuth too (a
   // signer behind a KMS may stall). One timer: `send` runs untimed on the signal this race aborts.
@@ -95,7 +97,7 @@ export function postForm(
     // dg:dpop:nonce-every-response: a DPoP-Nonce is kept from every answer, errors and pending ones included
     dpop?.observe(url, http.response);
     return { http, secrets, form: built };
-  }, context.http.timeout * 1000, signal);
+  }, context.http.timeout * 1000, signal, listener);
 }
 
 /**
