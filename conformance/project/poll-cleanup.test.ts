@@ -198,3 +198,20 @@ test('dg:polling:abort-immediate a request given up on (a ClientAuth that stalle
   const error = await flow;
   assert.ok(error instanceof ClientError && error.code === 'OAUTH_ABORT', String(error));
 });
+
+test('dg:polling:abort-immediate a signal whose addEventListener throws fails the race before any timer is set, so nothing fires later outside a promise', async () => {
+  const { race } = await import('../../lib/http/timers.js');
+  const hostile = { aborted: false, addEventListener(): void { throw new TypeError('not a signal'); }, removeEventListener(): void { throw new TypeError('not a signal'); } };
+  const realSetTimeout = globalThis.setTimeout;
+  let timers = 0;
+  globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+    timers++;
+    return realSetTimeout(...args);
+  }) as typeof setTimeout;
+  try {
+    await assert.rejects(race(async () => 'never', 20, hostile as unknown as AbortSignal), /not a signal/);
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+  }
+  assert.equal(timers, 0, 'no timeout timer outlives the failed race');
+});

@@ -197,11 +197,12 @@ export function race<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: nu
     };
     // dg:polling:abort-immediate dg:compat:abort-codes: the caller's abort settles the race at once, with the typed abort error.
     const onAbort = (): void => end(abortError(signal?.reason));
-    // Never AbortSignal.timeout(): it cannot be cancelled and keeps memory alive until it fires.
-    const timer = timeoutMs === Infinity ? undefined : setTimeout(() => end(new ClientError('request timed out', { code: 'OAUTH_TIMEOUT' })), Math.min(timeoutMs, MAX_TIMER_MS));
     if (hooked) outer.inner = onAbort;
     else if (flow !== undefined) flow.request = onAbort;
     else signal?.addEventListener('abort', onAbort, ONCE);
+    // The timer only once the listener is on: a signal whose addEventListener throws leaves no timer behind.
+    // Never AbortSignal.timeout(): it cannot be cancelled and keeps memory alive until it fires.
+    const timer = timeoutMs === Infinity ? undefined : setTimeout(() => end(new ClientError('request timed out', { code: 'OAUTH_TIMEOUT' })), Math.min(timeoutMs, MAX_TIMER_MS));
     let running: Promise<T>;
     try {
       running = work(lease === undefined ? signal! : lease.controller.signal);
