@@ -70,7 +70,7 @@ test('dg:idtoken:signature-opt-in without enableNonRepudiationChecks no JWKS is 
   assert.equal(jwksCalls(h), fetchedBefore);
 });
 
-test('dg:idtoken:jwks-refetch an unknown kid (a key rotation) fetches the JWKS again, once per flow; still unknown is OAUTH_KEY_SELECTION_FAILED', async () => {
+test('dg:idtoken:jwks-refetch an unknown kid (a key rotation) fetches the JWKS again, once per flow (flows 30 s apart); still unknown is OAUTH_KEY_SELECTION_FAILED', async () => {
   const es = harness({ idTokenAlg: 'ES256', interval: 1, autoAdvance: true });
   const rs = harness({ idTokenAlg: 'RS256', interval: 1, autoAdvance: true });
   let fetched = 0;
@@ -80,16 +80,18 @@ test('dg:idtoken:jwks-refetch an unknown kid (a key rotation) fetches the JWKS a
   const before = await login(es, config);
   assert.ok(!(before instanceof Error), String(before));
   assert.equal(fetched, 1);
-  // After it, tokens are RS256 with a kid the cached JWKS does not have: one refetch finds it.
+  // After it (30 s on: the refetch cooldown), tokens are RS256 with a kid the cached JWKS does not have: one refetch finds it.
+  await rs.clock.advance(30_000);
   config[customFetch] = async (url, init) => (url === JWKS && fetched++, rs.fetch(url, init));
   const after = await login(rs, config);
   assert.ok(!(after instanceof Error), String(after));
   assert.equal(fetched, 2);
-  // A JWKS that never has the key: at most one fetch per flow, then a typed error.
+  // A JWKS that never has the key: at most one fetch per flow (flows 30 s apart), then a typed error.
   let other = 0;
   const never = configFor(rs, async (url, init) => (url === JWKS ? (other++, json({ keys: [{ kty: 'RSA', kid: 'other', n: 'AQAB', e: 'AQAB' }] })) : rs.fetch(url, init)));
   enableNonRepudiationChecks(never);
   for (const fetches of [1, 2]) {
+    await rs.clock.advance(30_000);
     const error = await login(rs, never);
     assert.ok(error instanceof ClientError && error.code === 'OAUTH_KEY_SELECTION_FAILED', String(error));
     assert.equal(other, fetches, 'one JWKS fetch per flow');

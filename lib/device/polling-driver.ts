@@ -163,7 +163,7 @@ async function pollOnce(run: Run, waiter: Waiter): Promise<TokenOutcome> {
     const { server, client } = context;
     const outcome = classifyTokenResponse(sent.http, sent.secrets, { allowedTokenTypes, idToken: { server, client, now: run.now() }, dpop: run.dpop });
     // dg:idtoken:signature-opt-in: with enableNonRepudiationChecks, the ID token's signature is checked too
-    const failure = outcome.kind === 'token' && (await run.verify?.(outcome.body.id_token, signal));
+    const failure = outcome.kind === 'token' && (await run.verify?.(outcome.body.id_token, signal, run.now));
     return failure ? { kind: 'terminal', error: failure } : outcome;
   } catch (error) {
     // dg:polling:abort-immediate dg:compat:abort-codes: an abort ends the request in flight at once, with OAUTH_TIMEOUT or OAUTH_ABORT.

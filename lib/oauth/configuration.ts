@@ -209,11 +209,12 @@ export function allowInsecureRequests(config: Configuration): void {
 
 /**
  * An ID token signature check for the flows of one Configuration: resolves to the error that ends
- * the flow, or to undefined (also when there is no ID token). Installed by `enableNonRepudiationChecks`. Internal.
+ * the flow, or to undefined (also when there is no ID token). `now` is the flow's clock (it dates
+ * the cached JWKS). Installed by `enableNonRepudiationChecks`. Internal.
  *
  * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
  */
-export type IdTokenVerifier = (idToken: string | undefined, signal?: AbortSignal) => Promise<Error | undefined>;
+export type IdTokenVerifier = (idToken: string | undefined, signal: AbortSignal | undefined, now: () => number) => Promise<Error | undefined>;
 
 /**
  * The installed ID token verifiers, by Configuration. Internal.

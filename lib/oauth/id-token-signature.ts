@@ -3,8 +3,9 @@
  * `enableNonRepudiationChecks(config)`. An ID token from the token endpoint over TLS needs no
  * signature check (OIDC Core §3.1.3.7 (6)); a caller that wants one to keep as proof turns this
  * on. The JWKS is fetched through the library's HTTP layer (size cap, timeout, https only), cached
- * per Configuration, and fetched again at most once per flow when the token names an unknown key.
- * Only this file pulls lib/jose into a flow, so a bundle without it carries no JWS code.
+ * per Configuration for at most 10 minutes, and fetched again for a token that names an unknown key
+ * at most once per flow and once per 30 s. Only this file pulls lib/jose into a flow, so a bundle
+ * without it carries no JWS code.
  *
  * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
  * @module
@@ -19,6 +20,20 @@ import { importJwk, jwkModulusLength } from '../jose/jwk.ts';
 import { verifyJws, type JwsHeader } from '../jose/jws.ts';
 import { Configuration, idTokenVerifiers, requestContext, type RequestContext } from './configuration.ts';
 import { idTokenAlgorithms } from './token-result.ts';
+
+/**
+ * The oldest JWKS a flow still trusts, counted from the start of the fetch that brought it: a key
+ * the server removed (retired or compromised) stops verifying this long after, at the latest.
+ * jose's remote JWK Set uses the same figure.
+ */
+const JWKS_MAX_AGE_MS = 10 * 60_000;
+
+/**
+ * No fetch for an unknown key within this long after the last JWKS fetch started: a JWKS that
+ * fresh would most likely come back the same, and tokens with made-up kids must not make the
+ * client hammer the jwks_uri. jose's remote JWK Set uses the same figure.
+ */
+const JWKS_COOLDOWN_MS = 30_000;
 
 function invalidJwks(message: string): ClientError {
   return new ClientError(message, { code: 'OAUTH_INVALID_RESPONSE' });
@@ -49,12 +64,14 @@ interface SharedJwks {
   controller: AbortController;
   waiters: number;
   settled: boolean;
+  /** When the fetch started, on the clock of the flow that started it. */
+  startedAt: number;
 }
 
-function startJwksFetch(context: RequestContext): SharedJwks {
+function startJwksFetch(context: RequestContext, startedAt: number): SharedJwks {
   const controller = new AbortController();
   // The fetch runs on its own signal, not on the first flow's: another flow's abort must not fail this one.
-  const shared: SharedJwks = { keys: fetchJwks(context, controller.signal), controller, waiters: 0, settled: false };
+  const shared: SharedJwks = { keys: fetchJwks(context, controller.signal), controller, waiters: 0, settled: false, startedAt };
   shared.keys.then(
     () => (shared.settled = true),
     () => (shared.settled = true),
@@ -102,33 +119,63 @@ function candidates(keys: readonly JsonWebKey[], header: JwsHeader): JsonWebKey[
  * error: the JWKS cannot be fetched or read, no single key fits (`OAUTH_KEY_SELECTION_FAILED`), or
  * the signature is wrong (`OAUTH_JWS_SIGNATURE_INVALID`).
  *
+ * The JWKS is fetched when a flow first needs it and shared by the Configuration's flows (flows
+ * that need it at the same time wait on one request, cancelled if they all give up). It is trusted
+ * for 10 minutes from the start of that fetch; the first flow after that fetches it again, so a key
+ * the server removed stops verifying within 10 minutes. A token whose key is not in the JWKS (a
+ * rotation) makes the flow fetch it again, at most once per flow and only if the last fetch started
+ * 30 s or more ago; otherwise the flow ends with `OAUTH_KEY_SELECTION_FAILED`, so tokens with
+ * made-up kids cannot make the client hammer the jwks_uri. A fetch that fails is not kept. Time is
+ * read from the flow's clock (the `now` option of the poll or the refresh); a clock that went back
+ * counts the JWKS as expired.
+ *
  * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#RotateSigKeys
  */
 export function enableNonRepudiationChecks(config: Configuration): void {
   if (!(config instanceof Configuration)) throw argumentError('"config" must be an instance of Configuration', 'ERR_INVALID_ARG_TYPE');
   // dg:idtoken:jwks-cache: one JWKS per Configuration, shared by its flows
   let cached: SharedJwks | undefined;
-  const fetchShared = (context: RequestContext): SharedJwks => {
-    const shared = startJwksFetch(context);
+  // dg:idtoken:jwks-cache-cooldown: when the last fetch started, kept also when that fetch failed
+  let lastStart = -Infinity;
+  const fetchShared = (context: RequestContext, at: number): SharedJwks => {
+    const shared = startJwksFetch(context, at);
     cached = shared;
+    lastStart = at;
     // A failed or cancelled fetch is not kept: the next flow tries again. Any other failure keeps it.
     shared.keys.catch(() => {
       if (cached === shared) cached = undefined;
     });
     return shared;
   };
-  idTokenVerifiers.set(config, async (idToken, signal) => {
+  // dg:idtoken:jwks-cache-max-age: the cached JWKS, unless cancelled, 10 minutes old, or from a clock ahead of this one
+  const fresh = (at: number): SharedJwks | undefined => {
+    // A fetch cancelled a moment ago (its last waiter left) is never reused.
+    if (cached === undefined || cached.controller.signal.aborted) return undefined;
+    const age = at - cached.startedAt;
+    return age >= 0 && age < JWKS_MAX_AGE_MS ? cached : undefined;
+  };
+  idTokenVerifiers.set(config, async (idToken, signal, now) => {
     if (idToken === undefined) return undefined;
     const context = requestContext(config);
     // oidc:3.1.3.7:alg: the same algorithms the claims check accepts; a MAC cannot prove anything to a third party.
     const allowed = idTokenAlgorithms(context.server, context.client).filter((a): a is Alg => isAlg(a) && !a.startsWith('HS'));
+    const lookup = async (shared: SharedJwks, header: JwsHeader): Promise<JsonWebKey[]> => candidates(await keysFor(shared, signal), header);
     try {
       await verifyJws(idToken, async (header) => {
-        // A fetch cancelled a moment ago (its last waiter left) is never reused.
-        const reusable = cached?.controller.signal.aborted === false ? cached : undefined;
-        let found = candidates(await keysFor(reusable ?? fetchShared(context), signal), header);
-        // dg:idtoken:jwks-refetch: an unknown key may be a rotation: fetch again, once per flow
-        if (found.length === 0 && reusable !== undefined) found = candidates(await keysFor(fetchShared(context), signal), header);
+        // dg:idtoken:jwks-cache-max-age dg:idtoken:jwks-cache-cooldown: time is the flow's clock (its `now` option), as for the claims
+        const started = now();
+        const reusable = fresh(started);
+        let found = await lookup(reusable ?? fetchShared(context, started), header);
+        // dg:idtoken:jwks-refetch: an unknown key may be a rotation: fetch again, once per flow (never after this flow's own fetch)
+        if (found.length === 0 && reusable !== undefined) {
+          const at = now();
+          const newer = fresh(at);
+          // dg:idtoken:jwks-refetch: another flow fetched again since this one looked: its answer serves this flow too
+          if (newer !== undefined && newer !== reusable) found = await lookup(newer, header);
+          // dg:idtoken:jwks-cache-cooldown: no fetch for an unknown key within 30 s of the last fetch (a clock that went back waits too)
+          else if (at - lastStart >= JWKS_COOLDOWN_MS) found = await lookup(fetchShared(context, at), header);
+        }
         if (found.length !== 1) throw new ClientError('no single JWKS key matches the ID token', { code: 'OAUTH_KEY_SELECTION_FAILED' });
         return importJwk(found[0]!, header.alg);
       }, allowed);

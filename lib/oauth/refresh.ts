@@ -109,7 +109,7 @@ export async function refreshTokenGrant(
     // rfc9449:5:refresh-same-key: "such a client MUST present a DPoP proof for the same key that was used to obtain the refresh token"; the handle the caller gives proves its key
     const result = readAnswer(context, await postForm(context, url, new URLSearchParams(params), options.signal, dpop), options, now);
     // dg:idtoken:signature-opt-in: with enableNonRepudiationChecks, a refreshed ID token's signature is checked too
-    const failure = result.id_token === undefined ? undefined : await verify?.(result.id_token, options.signal);
+    const failure = result.id_token === undefined ? undefined : await verify?.(result.id_token, options.signal, now);
     if (failure !== undefined) throw failure;
     return result;
   };
