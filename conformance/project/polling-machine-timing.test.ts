@@ -177,9 +177,9 @@ test('dg:polling:no-request-after-deadline dg:compat:local-expiry-error no reque
     const result = step(waiting, { type: 'timer', now });
     assert.equal(result.command.type, 'fail');
   }
-  // retry_now at the deadline does not resend either.
+  // A DPoP nonce demand answered at the deadline is not resent either.
   const requesting: PollingState = { ...waiting, phase: 'requesting', sentAt: T0 + 9 * S };
-  const retry = step(requesting, { type: 'retry_now', now: T0 + 10 * S });
+  const retry = step(requesting, { type: 'response', now: T0 + 10 * S, outcome: { kind: 'use_dpop_nonce', error: new Error('use_dpop_nonce') } });
   assert.equal(retry.command.type, 'fail');
   assert.equal((retry.command as unknown as { error: ClientError }).error.error, 'expired_token');
   assert.equal(expiredError().code, 'OAUTH_TIMEOUT');

@@ -3,7 +3,7 @@
 // Time is an input here: every test steps the machine by hand.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ClientError, parsePollingState, step, type PollingInput, type PollingState } from '../../lib/index.js';
+import { ClientError, parsePollingState, step, type PollingInput, type PollingState, type TokenOutcome } from '../../lib/index.js';
 import { DC, OUT, S, T0, drive, fresh, isInvalidState, play } from '../support/machine-side.js';
 
 test('dg:polling:pure-machine step() reads no clock, sets no timer and does no I/O: Date.now, setTimeout and fetch all throw while it runs', () => {
@@ -71,14 +71,18 @@ test('dg:polling:pure-machine dg:polling:single-flight inputs that do not fit th
   const done = step(requesting, { type: 'response', now: T0 + 6 * S, outcome: OUT.token }).state;
   const failed = step(requesting, { type: 'response', now: T0 + 6 * S, outcome: { kind: 'terminal', error: new Error('x') } }).state;
 
-  // A timer while a request is in flight would mean a second request: refused.
+  // A timer while a request is in flight would mean a second request: refused. The retry_now input
+  // of earlier versions is gone (the machine answers a DPoP nonce demand itself): refused too.
+  const retryNow = (now: number): PollingInput => ({ type: 'retry_now', now }) as unknown as PollingInput;
   const bad: Array<[PollingState, PollingInput]> = [
     [waiting, { type: 'response', now: T0 + 6 * S, outcome: OUT.token }],
-    [waiting, { type: 'retry_now', now: T0 + 6 * S }],
+    [waiting, retryNow(T0 + 6 * S)],
+    [requesting, retryNow(T0 + 6 * S)],
     [requesting, { type: 'timer', now: T0 + 10 * S }],
   ];
   for (const ended of [done, failed]) {
-    for (const type of ['start', 'timer', 'retry_now'] as const) bad.push([ended, { type, now: T0 + 7 * S }]);
+    bad.push([ended, retryNow(T0 + 7 * S)]);
+    for (const type of ['start', 'timer'] as const) bad.push([ended, { type, now: T0 + 7 * S }]);
     bad.push([ended, { type: 'response', now: T0 + 7 * S, outcome: OUT.token }]);
   }
   for (const [state, input] of bad) {
@@ -100,7 +104,7 @@ test('dg:polling:state-json the state is plain JSON with a version tag, survives
     { type: 'timer', now: T0 + 15 * S },
     { type: 'response', now: T0 + 15 * S, outcome: OUT.transient() },
     { type: 'timer', now: T0 + 35 * S },
-    { type: 'retry_now', now: T0 + 35 * S },
+    { type: 'response', now: T0 + 35 * S, outcome: { kind: 'use_dpop_nonce', error: new Error('use_dpop_nonce') } },
     { type: 'response', now: T0 + 36 * S, outcome: OUT.pending },
   ];
   for (const input of inputs) {
@@ -112,7 +116,7 @@ test('dg:polling:state-json the state is plain JSON with a version tag, survives
     assert.deepEqual(JSON.parse(JSON.stringify(state)), state);
     assert.equal(Object.getPrototypeOf(state), Object.prototype);
     for (const value of Object.values(state)) {
-      assert.ok(typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)), String(value));
+      assert.ok(typeof value === 'string' || value === true || (typeof value === 'number' && Number.isFinite(value)), String(value));
     }
     // The parsed copy is a state this version resumes.
     assert.deepEqual(parsePollingState(JSON.parse(JSON.stringify(state))), state);
@@ -183,14 +187,30 @@ test('dg:polling:resume-no-early a state saved in phase requesting waits a full 
   assert.deepEqual(step(noSentAt as PollingState, { type: 'start', now: T0 + 8 * S }).command, { type: 'sleep', until: T0 + 13 * S });
 });
 
-test('dg:polling:pure-machine retry_now resends the request in flight at once without counting a poll', () => {
+test('dg:polling:pure-machine dg:dpop:nonce-retry-once dg:dpop:nonce-loop the machine resends at once after the first use_dpop_nonce of a poll, without counting a poll; a sans-io loop fed nonce demands at one instant gets one resend, then a sleep', () => {
   const requesting = step(step(fresh(), { type: 'start', now: T0 }).state, { type: 'timer', now: T0 + 5 * S }).state;
   assert.equal(requesting.polls, 1);
-  const retry = step(requesting, { type: 'retry_now', now: T0 + 5.2 * S });
+  const nonce: TokenOutcome = { kind: 'use_dpop_nonce', error: new Error('use_dpop_nonce') };
+  const retry = step(requesting, { type: 'response', now: T0 + 5.2 * S, outcome: nonce });
   assert.deepEqual(retry.command, { type: 'request' });
   assert.equal(retry.state.phase, 'requesting');
   assert.equal(retry.state.polls, 1);
   assert.equal(retry.state.sentAt, T0 + 5.2 * S);
+  assert.equal(retry.state.resent, true);
   const next = step(retry.state, { type: 'response', now: T0 + 5.5 * S, outcome: OUT.pending });
   assert.deepEqual(next.command, { type: 'sleep', until: T0 + 10.5 * S });
+  assert.equal(next.state.resent, undefined);
+  // A loop that answers every request with a nonce demand at the same millisecond, 100 times.
+  let current = step(requesting, { type: 'response', now: T0 + 5 * S, outcome: nonce });
+  let requests = 1;
+  for (let i = 0; i < 100 && current.command.type === 'request'; i++) {
+    requests++;
+    current = step(current.state, { type: 'response', now: T0 + 5 * S, outcome: nonce });
+  }
+  assert.equal(requests, 2, 'the poll and its one resend');
+  assert.deepEqual(current.command, { type: 'sleep', until: T0 + 10 * S });
+  // The next poll gets its own resend.
+  const second = step(current.state, { type: 'timer', now: T0 + 10 * S });
+  assert.equal(second.state.polls, 2);
+  assert.deepEqual(step(second.state, { type: 'response', now: T0 + 10 * S, outcome: nonce }).command, { type: 'request' });
 });

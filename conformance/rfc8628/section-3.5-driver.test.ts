@@ -3,7 +3,7 @@
 // interval that survives an abort and a new poll of the same response.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ResponseBodyError, WWWAuthenticateChallengeError, initiateDeviceAuthorization, pollDeviceAuthorizationGrant } from '../../lib/index.js';
+import { ResponseBodyError, WWWAuthenticateChallengeError, initiateDeviceAuthorization, pollDeviceAuthorizationGrant, type PollEvent, type PollingState } from '../../lib/index.js';
 import { createFakeClock } from '../support/fake-clock.js';
 import { json, deviceBody, scriptedConfig, isCode } from '../support/harness.js';
 import { gaps, initiate, oauthError, pending, raw, run, script, slowDown, tokenResponse, flow } from '../support/polling-side.js';
@@ -117,4 +117,42 @@ test('rfc8628:3.5:slow-down dg:polling:repoll-resumes polling the same response 
   assert.equal(times.length, 3);
   assert.ok(times[1]! - times[0]! >= 10 * S, `after slow_down the interval is 10 s, got ${times[1]! - times[0]!}`);
   assert.ok(times[2]! - times[1]! >= 10 * S, 'and it stays raised');
+});
+
+test('rfc8628:3.5:slow-down rfc8628:3.5:wait-interval dg:polling:repoll-resumes polling the same response again after a terminal error waits the raised interval from that error\'s answer and keeps it; after a token nothing is remembered', async () => {
+  const times: number[] = [];
+  const clock = createFakeClock({ autoAdvance: true });
+  // slow_down (interval 5 → 10 s), then a WAF's HTML 403 (terminal); then pending, pending, a token.
+  const answers = [
+    json({ error: 'slow_down' }, 400),
+    new Response('<html>blocked</html>', { status: 403 }),
+    json({ error: 'authorization_pending' }, 400),
+    json({ error: 'authorization_pending' }, 400),
+    json({ access_token: 'at', token_type: 'Bearer' }),
+    json({ access_token: 'at-2', token_type: 'Bearer' }),
+  ];
+  const { config } = scriptedConfig((url) => {
+    if (!url.endsWith('/device_authorization')) times.push(clock.now());
+    return url.endsWith('/device_authorization') ? json(deviceBody()) : answers.shift()!;
+  });
+  const device = await initiateDeviceAuthorization(config, undefined, { now: clock.now });
+  const first: PollingState[] = [];
+  await assert.rejects(
+    pollDeviceAuthorizationGrant(config, device, undefined, { now: clock.now, sleep: clock.sleep, onState: (state) => first.push(state) }),
+    isCode('OAUTH_RESPONSE_IS_NOT_CONFORM'),
+  );
+  // The failed state says when the next request may go: one raised interval after the 403.
+  assert.deepEqual({ phase: first.at(-1)?.phase, interval: first.at(-1)?.interval, wakeAt: first.at(-1)?.wakeAt }, { phase: 'failed', interval: 10, wakeAt: times[1]! + 10 * S });
+  const events: PollEvent[] = [];
+  const token = await pollDeviceAuthorizationGrant(config, device, undefined, { now: clock.now, sleep: clock.sleep, onPoll: (event) => events.push(event) });
+  assert.equal(token.access_token, 'at');
+  // Requests at 0 and 10 s (first call), then 20, 30 and 40 s: never sooner than 10 s after the last answer.
+  assert.deepEqual(times.map((t) => (t - times[0]!) / S), [0, 10, 20, 30, 40]);
+  // A new flow: its poll count starts from zero, and its first wait ends one raised interval after the 403.
+  assert.deepEqual(events[0], { attempt: 0, interval: 10, remaining: (device.expires_in * S - (times[1]! - times[0]! + 5 * S)) / S, nextPollAt: times[1]! + 10 * S });
+  // After the token, a new call starts afresh from the response's own interval.
+  const again: PollEvent[] = [];
+  assert.equal((await pollDeviceAuthorizationGrant(config, device, undefined, { now: clock.now, sleep: clock.sleep, onPoll: (event) => again.push(event) })).access_token, 'at-2');
+  assert.equal(again[0]?.interval, 5);
+  assert.equal(again[0]?.attempt, 0);
 });

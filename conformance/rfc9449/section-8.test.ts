@@ -97,16 +97,16 @@ test('dg:dpop:nonce-loop a server that demands a new nonce on every request gets
   assert.equal(fetch.calls.length, 2);
 });
 
-test('dg:dpop:nonce-loop the machine: a use_dpop_nonce response waits the normal interval, and one that arrives at the deadline ends the flow with it as the cause', () => {
+test('rfc9449:8:nonce-retry dg:dpop:nonce-retry-once dg:dpop:nonce-loop the machine: the first use_dpop_nonce of a poll is resent at once (not a poll), a second one waits the normal interval, and one that arrives at the deadline ends the flow with it as the cause', () => {
   const start = initialState({ device_code: 'dc', interval: 5, expires_in: 10, receivedAt: 0 });
   const requesting = step(step(start, { type: 'start', now: 0 }).state, { type: 'timer', now: 5 * S });
   const cause = new Error('use_dpop_nonce');
-  const waited = step(requesting.state, { type: 'response', now: 5 * S, outcome: { kind: 'use_dpop_nonce', error: cause } });
+  const retried = step(requesting.state, { type: 'response', now: 5 * S, outcome: { kind: 'use_dpop_nonce', error: cause } });
+  assert.deepEqual(retried.command, { type: 'request' });
+  assert.equal(retried.state.polls, requesting.state.polls, 'a retry is not a poll');
+  const waited = step(retried.state, { type: 'response', now: 5 * S, outcome: { kind: 'use_dpop_nonce', error: cause } });
   assert.deepEqual(waited.command, { type: 'sleep', until: 10 * S });
   assert.equal(waited.state.interval, 5);
-  const retried = step(requesting.state, { type: 'retry_now', now: 5 * S });
-  assert.equal(retried.command.type, 'request');
-  assert.equal(retried.state.polls, requesting.state.polls, 'a retry is not a poll');
   const late = step(requesting.state, { type: 'response', now: 10 * S, outcome: { kind: 'use_dpop_nonce', error: cause } });
   assert.equal(late.command.type, 'fail');
   assert.equal(late.command.type === 'fail' && (late.command.error as ClientError).code, 'OAUTH_TIMEOUT');

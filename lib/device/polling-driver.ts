@@ -138,8 +138,6 @@ interface Run extends AuthenticatedForm {
   lastError: Error | undefined;
   /** Whether the wait in progress was reported to onPoll. */
   announced: boolean;
-  /** The poll (state.polls) whose use_dpop_nonce was already retried. */
-  nonceRetryOf: number;
 }
 
 async function pollOnce(run: Run, waiter: Waiter): Promise<TokenOutcome> {
@@ -205,12 +203,9 @@ function respond(run: Run, state: PollingState, last: TokenOutcome): PollingStep
   run.announced = false; // the next wait is a new one
   run.lastOutcome = kind === 'pending' || kind === 'slow_down' || kind === 'transient' ? kind : undefined;
   run.lastError = kind === 'transient' || kind === 'use_dpop_nonce' ? last.error : undefined;
-  // rfc9449:8:nonce-retry dg:dpop:nonce-retry-once: the first use_dpop_nonce of a poll is resent at once with the new
-  // nonce (retry_now: not a poll, no interval); a second one takes the normal schedule.
-  const retry = kind === 'use_dpop_nonce' && run.nonceRetryOf !== state.polls;
-  if (retry) run.nonceRetryOf = state.polls;
   // dg:polling:interval-from-response: now is read once the answer has arrived, so the next wait counts from the response.
-  return step(state, retry ? { type: 'retry_now', now: run.now() } : { type: 'response', now: run.now(), outcome: last });
+  // The machine answers a DPoP nonce demand itself (one immediate resend per poll).
+  return step(state, { type: 'response', now: run.now(), outcome: last });
 }
 
 /**
@@ -242,10 +237,10 @@ async function drive(run: Run, state: PollingState, command: PollingCommand, key
     waiter?.end();
     release(run.deviceCode);
     // A flow cut short (an abort, a hook that threw) is remembered for the next call on the same response.
-    // dg:polling:repoll-resumes: an ended flow is forgotten, so that a new call starts afresh.
+    // dg:polling:repoll-resumes rfc8628:3.5:slow-down rfc8628:3.5:wait-interval: "the interval MUST be increased by 5 seconds for this and all subsequent requests"; a failed flow is remembered as a new one (no polls, no failures) that keeps its interval and waits it from the last answer; after a token nothing is kept.
     if (key !== undefined) {
-      if (state.phase === 'waiting' || state.phase === 'requesting') progress.set(key, state);
-      else progress.delete(key);
+      if (state.phase === 'done') progress.delete(key);
+      else progress.set(key, state.phase === 'failed' ? { ...state, phase: 'waiting', failures: 0, polls: 0 } : state);
     }
   }
 }
@@ -289,7 +284,6 @@ function prepare(config: Configuration, parameters: RequestParameters | undefine
     lastOutcome: undefined,
     lastError: undefined,
     announced: false,
-    nonceRetryOf: -1,
   };
 }
 

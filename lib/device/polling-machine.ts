@@ -11,7 +11,7 @@
  *   initialState ─► waiting ──timer (now ≥ wakeAt)──► requesting ──response: token──► done
  *                     ▲  │                             │   ▲   │
  *                     │  └──timer (now ≥ deadline)─┐   │   │   └─response: terminal─► failed
- *                     │                            ▼   │   └─retry_now (DPoP nonce)
+ *                     │                            ▼   │   └─response: use_dpop_nonce (once per poll)
  *                     │                         failed │
  *                     └─response: pending, slow_down,──┘
  *                       transient (wait grows)   (response after the deadline → failed)
@@ -73,7 +73,7 @@ export interface PollingState {
   readonly interval: number;
   /** When the codes expire (device authorization response arrival + expires_in). */
   readonly deadline: number;
-  /** No request before this time. */
+  /** No request before this time; in a state failed on a terminal answer, one interval after that answer. */
   readonly wakeAt: number;
   /** Consecutive transient failures. */
   readonly failures: number;
@@ -83,6 +83,8 @@ export interface PollingState {
   readonly backoffCap: number;
   /** When the request in flight was sent, while `phase` is `'requesting'`. */
   readonly sentAt?: number;
+  /** While `phase` is `'requesting'`: the request in flight is its poll's one immediate resend after a DPoP nonce demand. */
+  readonly resent?: true;
 }
 
 /**
@@ -99,25 +101,23 @@ export type TokenOutcome =
   | { kind: 'slow_down'; interval?: number; retryAfter?: number }
   | { kind: 'terminal'; error: Error }
   | { kind: 'transient'; error: Error; retryAfter?: number }
-  // RFC 9449 §8: the server wants a (new) DPoP nonce. The driver answers the first one of a poll
-  // with `retry_now`; given to the machine as a response, it waits the normal interval.
+  // RFC 9449 §8: the server wants a (new) DPoP nonce. The first one of a poll is answered with
+  // a request at once (not a poll); a second one within the same poll waits the normal interval.
   | { kind: 'use_dpop_nonce'; error: Error; retryAfter?: number };
 
 /**
  * An input. Every input carries `now`, ms since the epoch.
  *
  * - `start`: begin, or carry on from a saved state;
- * - `timer`: a sleep ended;
- * - `response`: the outcome of the request in flight;
- * - `retry_now`: resend the request in flight at once, e.g. with a new DPoP nonce; not a poll.
+ * - `timer`: a sleep ended (while a request is in flight: refused with OAUTH_INVALID_STATE);
+ * - `response`: the outcome of the request in flight.
  *
  * @see spec/design.md ("The polling machine")
  */
 export type PollingInput =
   | { readonly type: 'start'; readonly now: number }
   | { readonly type: 'timer'; readonly now: number }
-  | { readonly type: 'response'; readonly now: number; readonly outcome: TokenOutcome }
-  | { readonly type: 'retry_now'; readonly now: number };
+  | { readonly type: 'response'; readonly now: number; readonly outcome: TokenOutcome };
 
 /**
  * An effect for the driver to perform.
@@ -169,6 +169,12 @@ export interface InitialStateOptions {
 /** True for a finite number of seconds: at least 0 when `zero` is allowed, else above 0 (NaN never). */
 function seconds(value: unknown, zero: boolean): boolean {
   return typeof value === 'number' && value < Infinity && (zero ? value >= 0 : value > 0);
+}
+
+/** A wait an outcome asks for, in seconds: 0 (none) unless it is a finite non-negative number. */
+function asked(value: number | undefined): number {
+  // dg:polling:finite-waits: a NaN (Number() of an HTTP-date) or infinite Retry-After or slow_down interval is ignored: no input makes a wait NaN.
+  return seconds(value, true) ? (value as number) : 0;
 }
 
 /**
@@ -236,10 +242,12 @@ function next(
   failures: number,
   polls: number,
   sentAt?: number,
+  resent?: true,
 ): PollingState {
   // dg:polling:state-json: every field is plain JSON, so the state survives JSON.stringify and JSON.parse.
   const result: { -readonly [K in keyof PollingState]: PollingState[K] } = { v: 1, phase, device_code: state.device_code, interval, deadline: state.deadline, wakeAt, failures, polls, backoffCap: state.backoffCap };
   if (sentAt !== undefined) result.sentAt = sentAt;
+  if (resent) result.resent = resent;
   return result;
 }
 
@@ -250,8 +258,8 @@ function sleepUntil(state: PollingState, wakeAt: number, interval = state.interv
   return { state: next(state, 'waiting', until, interval, failures, state.polls), command: { type: 'sleep', until } };
 }
 
-function fail(state: PollingState, error: Error): PollingStep {
-  return { state: next(state, 'failed', state.wakeAt, state.interval, state.failures, state.polls), command: { type: 'fail', error } };
+function fail(state: PollingState, error: Error, wakeAt = state.wakeAt): PollingStep {
+  return { state: next(state, 'failed', wakeAt, state.interval, state.failures, state.polls), command: { type: 'fail', error } };
 }
 
 /**
@@ -271,10 +279,15 @@ function onResponse(state: PollingState, now: number, outcome: TokenOutcome): Po
     return { state: next(state, 'done', state.wakeAt, state.interval, state.failures, state.polls), command };
   }
   // rfc8628:3.5:stop-on-other-error rfc8628:3.5:report-error rfc8628:3.5:expired-token-restart rfc8628:3.5:expired-token-wait-user: "If the client receives an error response with any other error code, it MUST stop polling"; the error goes to the caller as it is, and nothing restarts on its own.
-  if (outcome.kind === 'terminal') return fail(state, outcome.error);
+  // rfc8628:3.5:wait-interval rfc8628:3.5:slow-down dg:polling:repoll-resumes: "the interval MUST be increased by 5 seconds for this and all subsequent requests"; the failed state keeps the raised interval and, as wakeAt, one interval after this answer, so that a new flow on the same code never polls early.
+  if (outcome.kind === 'terminal') return fail(state, outcome.error, Math.min(now + state.interval * 1000, state.deadline));
   // dg:polling:no-request-after-deadline rfc8628:3.3:stop-at-expiry: "until the user completes the interaction, the code expires, or another error occurs"; a request in flight at the deadline may finish, but only a token is worth anything then.
   if (now >= state.deadline) return fail(state, expiredError('error' in outcome ? outcome.error : undefined));
-  const retryAfter = outcome.retryAfter ?? 0;
+  // rfc9449:8:nonce-retry dg:dpop:nonce-retry-once dg:dpop:nonce-loop: the first use_dpop_nonce of a poll is resent at once (not a poll, no interval); a second one within the same poll takes the normal schedule.
+  if (outcome.kind === 'use_dpop_nonce' && !state.resent) {
+    return { state: next(state, 'requesting', state.wakeAt, state.interval, state.failures, state.polls, now, true), command: { type: 'request' } };
+  }
+  const retryAfter = asked(outcome.retryAfter);
   if (outcome.kind === 'transient') {
     // rfc8628:3.5:timeout-backoff rfc8628:3.5:exponential-backoff dg:polling:transient-backoff dg:polling:transient-classes dg:polling:retry-after: "On encountering a connection timeout, clients MUST unilaterally reduce their polling frequency before retrying."; by our policy every transient fault backs off, and Retry-After can only lengthen the wait.
     const failures = state.failures + 1;
@@ -284,7 +297,7 @@ function onResponse(state: PollingState, now: number, outcome: TokenOutcome): Po
   // rfc8628:3.5:slow-down dg:polling:slow-down-server-interval: "the interval MUST be increased by 5 seconds for this and all subsequent requests"; a larger interval sent with slow_down wins.
   // dg:dpop:nonce-loop: pending and a repeated use_dpop_nonce keep the interval as it is.
   const interval =
-    outcome.kind === 'slow_down' ? Math.max(state.interval + SLOW_DOWN_INCREMENT, outcome.interval ?? 0) : state.interval;
+    outcome.kind === 'slow_down' ? Math.max(state.interval + SLOW_DOWN_INCREMENT, asked(outcome.interval)) : state.interval;
   // rfc8628:3.5:wait-interval rfc8628:3.5:pending-repeat rfc8628:3.2:interval-minimum dg:polling:interval-from-response dg:polling:fractional-interval dg:polling:retry-after dg:polling:backoff-reset: "Before each new request, the client MUST wait at least the number of seconds specified by the "interval" parameter of the device authorization response"; counted from this response's arrival (now), never rounded, lengthened only by Retry-After, and the failure count goes back to zero.
   return sleepUntil(state, now + Math.max(interval, retryAfter) * 1000, interval, 0);
 }
@@ -308,15 +321,14 @@ export function step(state: PollingState, input: PollingInput): PollingStep {
     return sleepUntil(state, phase === 'requesting' ? Math.max(state.wakeAt, (state.sentAt ?? now) + state.interval * 1000) : state.wakeAt);
   }
   if (type === 'response' && phase === 'requesting') return onResponse(state, now, input.outcome);
-  // dg:polling:single-flight: a timer while a request is in flight never sends a second one.
-  // A retry_now resends the request in flight at once, e.g. with a new DPoP nonce: not a poll.
-  if (type === 'timer' ? phase === 'waiting' : type === 'retry_now' && phase === 'requesting') {
+  // dg:polling:single-flight: a timer while a request is in flight never sends a second one: like
+  // any input that does not fit the phase, it is refused (a driver fault, made loud).
+  if (type === 'timer' && phase === 'waiting') {
     // dg:polling:no-request-after-deadline rfc8628:3.3:stop-at-expiry dg:compat:local-expiry-error: "until the user completes the interaction, the code expires, or another error occurs"; no token request at or after the deadline.
     if (now >= state.deadline) return fail(state, expiredError());
     // dg:polling:clock-backwards rfc8628:3.5:wait-interval dg:profiles:no-early-poll: "Before each new request, the client MUST wait at least the number of seconds specified by the "interval" parameter"; a clock that went backwards (or an early timer) sleeps again, never polls early.
-    if (type === 'timer' && now < state.wakeAt) return sleepUntil(state, state.wakeAt);
-    const polls = state.polls + (type === 'timer' ? 1 : 0);
-    return { state: next(state, 'requesting', state.wakeAt, state.interval, state.failures, polls, now), command: { type: 'request' } };
+    if (now < state.wakeAt) return sleepUntil(state, state.wakeAt);
+    return { state: next(state, 'requesting', state.wakeAt, state.interval, state.failures, state.polls + 1, now), command: { type: 'request' } };
   }
   return fail(state, new ClientError(`input "${type}" is not valid in phase "${phase}"`, { code: 'OAUTH_INVALID_STATE' }));
 }

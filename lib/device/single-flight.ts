@@ -9,7 +9,7 @@
  */
 
 import { ClientError } from '../errors.ts';
-import { abortableSleep, timerSleep, type Sleep } from '../http/timers.ts';
+import { race, timerSleep, type Sleep } from '../http/timers.ts';
 
 // dg:polling:single-flight: the device_codes being polled, in this process.
 const active = new Set<string>();
@@ -67,12 +67,19 @@ export function pendingFor(deviceCode: string): boolean {
  */
 export async function previousSettled(deviceCode: string, deadline: number, now: () => number, sleep: Sleep, signal?: AbortSignal): Promise<boolean> {
   const done = unsettled.get(deviceCode)!.then(() => true);
-  // Most settle at once (a fetch that honours the abort rejects within a turn): no wait for those.
-  // Then chunks of at most 1 s, with the caller's sleep, so that a fake clock drives this wait too.
-  for (let wait = timerSleep(0), left = 0; ; wait = abortableSleep(sleep, Math.min(left, 1000), signal)) {
-    // Settled in time, but the request may still go only before the deadline.
-    if (await Promise.race([done, wait.then(() => false)])) return deadline > now();
-    left = deadline - now();
-    if (left <= 0) return false;
+  // dg:polling:clean-end: the sleeps run on a signal of their own, aborted once this wait is over, so no timer or listener outlives it.
+  const stop = new AbortController();
+  try {
+    // Most settle at once (a fetch that honours the abort rejects within a turn): no wait for those.
+    // Then chunks of at most 1 s, with the caller's sleep, so that a fake clock drives this wait too;
+    // dg:polling:abort-immediate: each is raced against the caller's abort.
+    for (let wait = timerSleep(0, stop.signal), left = 0; ; wait = race(() => sleep(Math.min(left, 1000), stop.signal), Infinity, signal)) {
+      // Settled in time, but the request may still go only before the deadline.
+      if (await Promise.race([done, wait.then(() => false)])) return deadline > now();
+      left = deadline - now();
+      if (left <= 0) return false;
+    }
+  } finally {
+    stop.abort();
   }
 }
