@@ -34,48 +34,105 @@ export const KNOWN_ERROR_CODES: ReadonlySet<string> = new Set([
   'invalid_dpop_proof',
 ]);
 
-/** `%HH` (or `%uHHHH` with `digits` 4) matching either letter case of the hex digits. */
-function percent(code: number, digits = 2): string {
-  const hex = code.toString(16).padStart(digits, '0').replace(/[a-f]/g, (d) => `[${d}${d.toUpperCase()}]`);
-  return (digits === 4 ? '%[uU]' : '%') + hex;
-}
+/** `%HH`, or `%uHHHH` with `digits` 4, in upper-case hex. */
+const percent = (code: number, digits = 2): string => (digits === 4 ? '%u' : '%') + code.toString(16).padStart(digits, '0').toUpperCase();
+/** Percent-encoding of the UTF-8 octets (encodeURIComponent, App. B form encoding). */
+const utf8 = (char: string): string => [...encoder.encode(char)].map((octet) => percent(octet)).join('');
+/** escape(): %HH of the Latin-1 code below 256, %uHHHH per UTF-16 code unit above. */
+const latin1 = (char: string): string =>
+  (char.codePointAt(0) as number) < 0x100 ? percent(char.codePointAt(0) as number) : char.split('').map((unit) => percent(unit.charCodeAt(0), 4)).join('');
 
 /** Every spelling of one character that decodes back to it. */
 // dg:security:encoded-secret-redaction: every spelling that decodes to the secret is redacted.
 function characterPattern(char: string): string {
-  const code = char.codePointAt(0) as number;
-  const spellings = [char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')];
-  // Percent-encoding of the UTF-8 octets (encodeURIComponent, App. B form encoding), any hex case.
-  spellings.push([...encoder.encode(char)].map((octet) => percent(octet)).join(''));
-  if (char === ' ') spellings.push('\\+'); // form encoding writes a space as '+'
-  // escape(): %HH of the Latin-1 code below 256, %uHHHH per UTF-16 code unit above.
-  if (code >= 0x80) spellings.push(code < 0x100 ? percent(code) : char.split('').map((unit) => percent(unit.charCodeAt(0), 4)).join(''));
-  return `(?:${spellings.join('|')})`;
+  const spellings = [utf8(char)];
+  if (char === ' ') spellings.push('+'); // form encoding writes a space as '+'
+  if ((char.codePointAt(0) as number) >= 0x80) spellings.push(latin1(char));
+  // Any hex case, and %U as well as %u; the character itself, escaped.
+  const encoded = spellings.map((s) => s.replace(/[+uA-F]/g, (c) => (c === '+' ? '\\+' : `[${c}${c === 'u' ? 'U' : c.toLowerCase()}]`)));
+  return `(?:${[char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'), ...encoded].join('|')})`;
 }
 
-/** The pattern of every spelling of `secret`, character by character. */
-function secretPattern(secret: string): string {
-  return [...secret].map(characterPattern).join('');
+/** What encodeURIComponent, RFC 3986 (!'()* encoded too), URLSearchParams and escape() encode. */
+const ENCODED_BY = [/[^\w.!~*'()-]/gu, /[^\w.~-]/gu, /[^\w.*-]/gu, /[^\w@*+./-]/gu];
+
+/**
+ * Replaces the raw `secret` and each of its whole-string encodings (each encoder above, + or %20
+ * for a space, either hex case) by plain string search. An encoding is built (once) only when
+ * the text holds its first 64 characters' spelling, so a body that merely carries the secret raw
+ * costs no encoding at all.
+ */
+function literalRedactor(secret: string): (text: string) => string {
+  // Cut on a code point, so that the head's spelling is a prefix of the secret's.
+  const head = secret.slice(0, 64).replace(/[\uD800-\uDBFF]$/, '');
+  const spellers: Array<(text: string) => string> = [(text) => text];
+  ENCODED_BY.forEach((encoded, i) => {
+    for (const plus of [false, true]) {
+      for (const lower of [false, true]) {
+        const known = new Map<string, string>();
+        const spell = (c: string): string => (plus && c === ' ' ? '+' : i === 3 ? latin1(c) : utf8(c));
+        spellers.push((text) => text.replace(encoded, (c) => known.get(c) ?? (known.set(c, lower ? spell(c).toLowerCase() : spell(c)).get(c) as string)));
+      }
+    }
+  });
+  const heads = spellers.map((speller) => speller(head));
+  const whole: Array<string | undefined> = [];
+  return (text) => {
+    heads.forEach((start, i) => {
+      if (text.length >= secret.length && text.includes(start)) text = text.replaceAll((whole[i] ??= (spellers[i] as (text: string) => string)(secret)), REDACTED);
+    });
+    return text;
+  };
 }
 
 /**
- * A function that replaces, in one pass, every spelling of every secret that decodes to it:
- * raw, percent-encoded in either hex case (with or without `!'()*` encoded), form-encoded with
- * `+` or `%20` for a space, and `escape()`'s Latin-1 and `%uHHHH` forms. Text without a secret is
- * returned as the same string, so callers can tell that nothing changed.
+ * The most secret characters, in all, that go into the per-character pattern (shortest secrets
+ * first). Its source is 10 to 60 characters per secret character: V8 overflows its stack
+ * compiling some 50,000 of them, with a SyntaxError that quotes the pattern and so spells every
+ * secret out, and compiling takes seconds at the 1 MiB body cap. Sent secrets fit well below it;
+ * tokens a server puts in an error body need not, and are then found by plain string search.
+ */
+const PATTERN_BUDGET = 4096;
+
+/**
+ * A function that replaces every spelling of every secret that decodes to it: raw,
+ * percent-encoded in either hex case (with or without `!'()*` encoded), form-encoded with `+` or
+ * `%20` for a space, and `escape()`'s Latin-1 and `%uHHHH` forms. Secrets past the pattern budget
+ * are matched in their whole-string spellings only (not one mixing encodings within the secret).
+ * Text without a secret is returned as the same string, so callers can tell that nothing changed.
+ * Redaction never throws: if it fails, the text is replaced by `[REDACTED]` whole.
  *
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-5.2
  */
 export function redactor(secrets: readonly string[]): (text: string) => string {
-  // Longest first, so that a secret containing another (Basic credentials) is replaced whole.
-  const sorted = secrets.filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
+  // Shortest first into the pattern budget; the rest are literals, longest first, replaced before
+  // the pattern runs, so that a secret containing another (Basic credentials) is replaced whole.
+  const sorted = secrets.filter((s) => s.length > 0).sort((a, b) => a.length - b.length);
   if (sorted.length === 0) return (text) => text;
-  const pattern = new RegExp(sorted.map(secretPattern).join('|'), 'g');
   // No spelling is shorter than its secret (each character is itself or longer), so shorter text is skipped.
-  const shortest = (sorted[sorted.length - 1] as string).length;
-  // search() ignores lastIndex: the common case (no secret) costs one scan and no copy.
-  // dg:security:secret-redaction dg:security:echoed-secret-redaction rfc8628:5.2:device-code-secret rfc6749:10.3:access-token-confidential rfc6749:10.4:refresh-token-confidential: "Access token credentials (as well as any confidential access token attributes) MUST be kept confidential in transit and storage"; every spelling of every secret is replaced.
-  return (text) => (text.length < shortest || text.search(pattern) === -1 ? text : text.replace(pattern, REDACTED));
+  const shortest = (sorted[0] as string).length;
+  try {
+    let budget = PATTERN_BUDGET;
+    const short = sorted.filter((s) => (budget -= s.length) >= 0).reverse();
+    // dg:security:redaction-bounded: no RegExp source grows with a long secret; it is found by plain search of its whole-string spellings.
+    const literals = sorted.slice(short.length).reverse().map(literalRedactor);
+    const pattern = short.length > 0 ? new RegExp(short.map((s) => [...s].map(characterPattern).join('')).join('|'), 'g') : undefined;
+    return (text) => {
+      // dg:security:redaction-bounded: redaction never throws and never passes text through; a failure replaces the whole text.
+      try {
+        if (text.length < shortest) return text;
+        text = literals.reduce((rest, literal) => literal(rest), text);
+        // search() ignores lastIndex: the common case (no secret) costs one scan and no copy.
+        // dg:security:secret-redaction dg:security:echoed-secret-redaction rfc8628:5.2:device-code-secret rfc6749:10.3:access-token-confidential rfc6749:10.4:refresh-token-confidential: "Access token credentials (as well as any confidential access token attributes) MUST be kept confidential in transit and storage"; every spelling of every secret is replaced.
+        return pattern === undefined || text.search(pattern) === -1 ? text : text.replace(pattern, REDACTED);
+      } catch {
+        return REDACTED;
+      }
+    };
+  } catch {
+    // dg:security:redaction-bounded: a redactor that cannot be built redacts everything.
+    return () => REDACTED;
+  }
 }
 
 /**
