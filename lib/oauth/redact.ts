@@ -59,23 +59,53 @@ function secretPattern(secret: string): string {
 }
 
 /**
+ * The most secret characters, in all, that go into the per-character pattern (shortest secrets
+ * first). Its source is 10 to 60 characters per secret character: V8 overflows its stack
+ * compiling some 50,000 of them, with a SyntaxError that quotes the pattern and so spells every
+ * secret out, and compiling takes seconds near the 1 MiB body cap. The secrets a client sends fit
+ * well below it; only tokens a server puts in an error body may not.
+ */
+const PATTERN_BUDGET = 4096;
+
+/**
  * A function that replaces, in one pass, every spelling of every secret that decodes to it:
  * raw, percent-encoded in either hex case (with or without `!'()*` encoded), form-encoded with
- * `+` or `%20` for a space, and `escape()`'s Latin-1 and `%uHHHH` forms. Text without a secret is
- * returned as the same string, so callers can tell that nothing changed.
+ * `+` or `%20` for a space, and `escape()`'s Latin-1 and `%uHHHH` forms. Secrets past the pattern
+ * budget are not spelled out: any text at least as long as one of them is replaced whole, since
+ * no spelling of a secret is shorter than the secret. Text without a secret is returned as the
+ * same string, so callers can tell that nothing changed. It never throws: a redaction that fails
+ * replaces the text whole.
  *
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-5.2
  */
 export function redactor(secrets: readonly string[]): (text: string) => string {
-  // Longest first, so that a secret containing another (Basic credentials) is replaced whole.
-  const sorted = secrets.filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
+  const sorted = secrets.filter((s) => s.length > 0).sort((a, b) => a.length - b.length);
   if (sorted.length === 0) return (text) => text;
-  const pattern = new RegExp(sorted.map(secretPattern).join('|'), 'g');
   // No spelling is shorter than its secret (each character is itself or longer), so shorter text is skipped.
-  const shortest = (sorted[sorted.length - 1] as string).length;
-  // search() ignores lastIndex: the common case (no secret) costs one scan and no copy.
-  // dg:security:secret-redaction dg:security:echoed-secret-redaction rfc8628:5.2:device-code-secret rfc6749:10.3:access-token-confidential rfc6749:10.4:refresh-token-confidential: "Access token credentials (as well as any confidential access token attributes) MUST be kept confidential in transit and storage"; every spelling of every secret is replaced.
-  return (text) => (text.length < shortest || text.search(pattern) === -1 ? text : text.replace(pattern, REDACTED));
+  const shortest = (sorted[0] as string).length;
+  let budget = PATTERN_BUDGET;
+  // Longest first in the pattern, so that a secret containing another (Basic credentials) is replaced whole.
+  const spelled = sorted.filter((s) => (budget -= s.length) >= 0).reverse();
+  // dg:security:redaction-bounded: a secret past the budget never enters a RegExp; a text long enough to hold it is replaced whole.
+  const wholeFrom = sorted[spelled.length]?.length ?? Infinity;
+  try {
+    const pattern = new RegExp(spelled.map(secretPattern).join('|') || '(?!)', 'g');
+    return (text) => {
+      // dg:security:redaction-bounded: redaction never throws and never passes text through; a failure replaces the text whole.
+      try {
+        if (text.length < shortest) return text;
+        if (text.length >= wholeFrom) return REDACTED;
+        // search() ignores lastIndex: the common case (no secret) costs one scan and no copy.
+        // dg:security:secret-redaction dg:security:echoed-secret-redaction rfc8628:5.2:device-code-secret rfc6749:10.3:access-token-confidential rfc6749:10.4:refresh-token-confidential: "Access token credentials (as well as any confidential access token attributes) MUST be kept confidential in transit and storage"; every spelling of every secret is replaced.
+        return text.search(pattern) === -1 ? text : text.replace(pattern, REDACTED);
+      } catch {
+        return REDACTED;
+      }
+    };
+  } catch {
+    // dg:security:redaction-bounded: a redactor that cannot be built redacts everything.
+    return () => REDACTED;
+  }
 }
 
 /**
