@@ -8,10 +8,11 @@
  * @module
  */
 
-import { ClientError, argumentError } from '../errors.ts';
+import { ClientError, argumentError, checkOption } from '../errors.ts';
 import { parseJsonObject } from '../http/json.ts';
+import { checkSignal } from '../http/signal.ts';
 import { endpoint, idTokenVerifiers, requestContext, type Configuration, type RequestContext } from './configuration.ts';
-import type { DPoPHandle } from './dpop-handle.ts';
+import { isDPoPHandle, type DPoPHandle } from './dpop-handle.ts';
 import { errorFromBody, errorFromResponse, readOAuthError } from './oauth-error.ts';
 import { requestParameters, type RequestParameters } from './parameters.ts';
 import { postForm } from './request.ts';
@@ -86,9 +87,9 @@ export async function refreshTokenGrant(
   }
   const { DPoP: dpop, expectedSubject, allowedTokenTypes: types } = options;
   // dg:dpop:handle-argument: an options.DPoP that is not a handle is ERR_INVALID_ARG_TYPE before any request
-  if (dpop !== undefined && typeof dpop?.proof !== 'function') {
-    throw argumentError('"options.DPoP" must be a DPoP handle (getDPoPHandle)', 'ERR_INVALID_ARG_TYPE');
-  }
+  checkOption(dpop, 'DPoP', isDPoPHandle, 'a DPoP handle (getDPoPHandle)');
+  // dg:compat:signal-argument: a bad signal is refused before the request or its timer could hold it.
+  checkSignal(options.signal);
   const badNow = options.now !== undefined && typeof options.now !== 'function';
   const badSubject = expectedSubject !== undefined && typeof expectedSubject !== 'string';
   const badTypes = types !== undefined && !(Array.isArray(types) && types.every((t) => typeof t === 'string'));
