@@ -180,6 +180,32 @@ test('dg:security:answer-firewall a raw error while reading a poll answer (400: 
   });
 });
 
+test('dg:security:answer-firewall refreshTokenGrant: a raw error while the answer is read (here the DPoP check) is OAUTH_INVALID_RESPONSE without cause; an error of the caller\'s clock passes unchanged', async () => {
+  const handle = {
+    proof: async () => 'proof',
+    observe: () => {},
+    isNonceDemand: () => false,
+    checkBound: () => {
+      throw new TypeError(`bug ${SECRET}`);
+    },
+    thumbprint: async () => 'thumbprint',
+  } as unknown as DPoPHandle;
+  const { config } = scriptedConfig(() => json({ access_token: 'at', token_type: 'DPoP' }));
+  await assert.rejects(refreshTokenGrant(config, 'rt', undefined, { DPoP: handle }), (error: unknown) => {
+    typed('OAUTH_INVALID_RESPONSE')(error);
+    assertNoSecret(error);
+    return true;
+  });
+  // The clock is read once for the arrival, then once for the ID token check: that second read is the caller's own error.
+  const own = new RangeError('the caller\'s clock');
+  let reads = 0;
+  const now = (): number => {
+    if (++reads > 1) throw own;
+    return Date.now();
+  };
+  await assert.rejects(refreshTokenGrant(config, 'rt', undefined, { now }), (error: unknown) => error === own);
+});
+
 test('dg:compat:signal-argument a signal that is not an AbortSignal is ERR_INVALID_ARG_TYPE before any request, in every entry that takes one', async () => {
   const { config, fetch } = scriptedConfig(() => json({ error: 'authorization_pending' }, 400));
   const state: PollingState = initialState({ device_code: 'dc-resume', expires_in: 60, interval: 1, receivedAt: Date.now() });
