@@ -200,6 +200,32 @@ export function argumentError(message: string, code: 'ERR_INVALID_ARG_TYPE' | 'E
 }
 
 /**
+ * Throws ERR_INVALID_ARG_TYPE (`"options.<name>" must be <what>`) unless `value` is undefined or
+ * passes `valid`.
+ *
+ * @see https://nodejs.org/api/errors.html#err_invalid_arg_type
+ */
+export function checkOption(value: unknown, name: string, valid: (value: unknown) => boolean, what: string): void {
+  // dg:compat:arg-errors: a bad option is a TypeError with ERR_INVALID_ARG_TYPE, before any request.
+  if (value !== undefined && !valid(value)) throw argumentError(`"options.${name}" must be ${what}`, 'ERR_INVALID_ARG_TYPE');
+}
+
+/**
+ * The error as it is when it is one of ours, that is when it carries a stable string `code`
+ * (every ClientError, ResponseBodyError, WWWAuthenticateChallengeError and argument error);
+ * anything else becomes a ClientError OAUTH_INVALID_RESPONSE. For a raw error thrown while a
+ * server answer is read: that is a bug in the reading, and the answer was not a valid one.
+ *
+ * @see spec/design.md ("Classifying a token endpoint answer": the firewall)
+ */
+export function typedError(error: unknown): Error {
+  // dg:security:answer-firewall: no cause, because a raw error's message (V8 quotes values) may hold a secret from the body.
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string'
+    ? error
+    : new ClientError('the response could not be read', { code: 'OAUTH_INVALID_RESPONSE' });
+}
+
+/**
  * Attaches `response` to a ClientError as a non-enumerable member, never as its `cause`: inspection
  * prints causes, and response headers may echo the request body (dg:security:no-response-in-cause).
  *

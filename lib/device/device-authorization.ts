@@ -7,13 +7,14 @@
  */
 
 import { endpoint, requestContext, type Configuration } from '../oauth/configuration.ts';
-import { ClientError } from '../errors.ts';
-import type { JsonObject } from '../http/json.ts';
+import { ClientError, checkOption, typedError } from '../errors.ts';
+import { requireObject, type JsonObject } from '../http/json.ts';
+import { checkSignal } from '../http/signal.ts';
 import { FULL_EXTRAS } from '../oauth/oauth-error.ts';
 import { requestParameters, type RequestParameters } from '../oauth/parameters.ts';
 import { profileHint } from '../oauth/profile-hint.ts';
 import { postForm, type PostResult } from '../oauth/request.ts';
-import type { DPoPHandle } from '../oauth/dpop-handle.ts';
+import { isDPoPHandle, type DPoPHandle } from '../oauth/dpop-handle.ts';
 import { answerBody, deviceAuthorizationMembers, type DeviceAuthorizationResponse } from './authorization-answer.ts';
 
 export type { DeviceAuthorizationResponse } from './authorization-answer.ts';
@@ -70,12 +71,16 @@ function checkVerificationUri(name: string, value: string, allowInsecure: boolea
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.2
  */
 export function validateDeviceAuthorizationResponse(body: JsonObject, allowInsecure: boolean): DeviceAuthorizationResponse {
+  // dg:security:wrong-types-rejected: a body that is not an object is the typed error a non-object JSON body gets.
+  requireObject(body);
   try {
     return validated(body, allowInsecure);
   } catch (error) {
+    // dg:security:answer-firewall: a raw error of the reading becomes a typed one.
+    const typed = typedError(error);
     // dg:profiles:hint dg:profiles:without: a known provider's member names the profile that translates it.
-    (error as ClientError).message += profileHint(body);
-    throw error;
+    typed.message += profileHint(body);
+    throw typed;
   }
 }
 
@@ -94,7 +99,12 @@ function validated(body: JsonObject, allowInsecure: boolean): DeviceAuthorizatio
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.2
  */
 export function readDeviceAuthorizationResponse({ http, secrets }: Pick<PostResult, 'http' | 'secrets'>, allowInsecure: boolean): DeviceAuthorizationResponse {
-  return validateDeviceAuthorizationResponse(answerBody(http, secrets, FULL_EXTRAS), allowInsecure);
+  try {
+    return validateDeviceAuthorizationResponse(answerBody(http, secrets, FULL_EXTRAS), allowInsecure);
+  } catch (error) {
+    // dg:security:answer-firewall: whatever the server answered, the caller gets a typed error.
+    throw typedError(error);
+  }
 }
 
 /**
@@ -119,6 +129,10 @@ export async function initiateDeviceAuthorization(
   parameters?: RequestParameters,
   options?: DeviceAuthorizationRequestOptions,
 ): Promise<DeviceAuthorizationResponse> {
+  // dg:compat:arg-errors dg:compat:signal-argument dg:dpop:handle-argument: every option is checked before the request (a bad clock would fail only once it was sent).
+  checkOption(options?.now, 'now', (now) => typeof now === 'function', 'a function');
+  checkSignal(options?.signal);
+  checkOption(options?.DPoP, 'DPoP', isDPoPHandle, 'a DPoP handle');
   const context = requestContext(config, options?.now);
   // rfc8628:3.1:scope-optional rfc8628:3.1:no-repeated-params rfc6749:3.3:scope-verbatim rfc6749:10.3:minimal-scope rfc8707:2:resource-optional: "OPTIONAL. The scope of the access request as defined by Section 3.3 of [RFC6749]."; only the caller's parameters, and no default scope.
   const params = requestParameters(parameters, []);

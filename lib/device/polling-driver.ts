@@ -13,7 +13,8 @@ import { deviceAuthorizationReceivedAt, type DeviceAuthorizationResponse } from 
 import { ClientError, argumentError } from '../errors.ts';
 import { claim, pendingFor, previousSettled, release, track } from './single-flight.ts';
 import { MAX_TIMER_MS, Waiter, abortError, timerSleep, type Sleep } from '../http/timers.ts';
-import type { DPoPHandle } from '../oauth/dpop-handle.ts';
+import { isDPoPHandle, type DPoPHandle } from '../oauth/dpop-handle.ts';
+import { isAbortSignal } from '../http/signal.ts';
 import type { RequestParameters } from '../oauth/parameters.ts';
 import { MIN_INTERVAL, boundState, expiredError, initialState, parsePollingState, step, type PollingCommand, type PollingState, type PollingStep, type TokenOutcome } from './polling-machine.ts';
 import { postForm, type AuthenticatedForm } from '../oauth/request.ts';
@@ -86,7 +87,9 @@ const seconds =
  */
 const OPTION_CHECKS: Record<string, [(value: unknown) => boolean, string, boolean?]> = {
   // dg:dpop:handle-argument: an options.DPoP that is not a handle is ERR_INVALID_ARG_TYPE before any request (poll and resume)
-  DPoP: [(value) => isFunction((value as DPoPHandle | null)?.proof), 'a DPoP handle'],
+  DPoP: [isDPoPHandle, 'a DPoP handle'],
+  // dg:compat:signal-argument: a bad signal is refused before the flow's listener or any timer could hold it.
+  signal: [isAbortSignal, 'an AbortSignal'],
   now: [isFunction, 'a function'],
   sleep: [isFunction, 'a function'],
   onPoll: [isFunction, 'a function'],

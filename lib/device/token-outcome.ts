@@ -11,7 +11,7 @@
  * @module
  */
 
-import { ClientError } from '../errors.ts';
+import { ClientError, typedError } from '../errors.ts';
 import type { HttpResponse } from '../http/http.ts';
 import { optionalSeconds, parseJsonObject, type JsonObject } from '../http/json.ts';
 import { parseRetryAfter } from '../http/retry-after.ts';
@@ -71,13 +71,15 @@ export interface ClassifyOptions {
  */
 export function classifyTokenResponse(http: HttpResponse, secrets: readonly string[], options: ClassifyOptions = {}): TokenOutcome {
   const check = options.idToken;
-  return classifyTokenAnswer(http, secrets, {
+  const outcome = classifyTokenAnswer(http, secrets, {
     allowedTokenTypes: options.allowedTokenTypes,
     idToken: check && ((token) => idTokenClaims(token, check.server, check.client, check.now)),
     dpop: options.dpop,
     challenge: challengeError,
     hint: profileHint,
   });
+  // dg:security:answer-firewall: here the ID token and DPoP checks are ours too, so a raw error from them is typed as well.
+  return outcome.kind === 'terminal' ? { kind: 'terminal', error: typedError(outcome.error) } : outcome;
 }
 
 /** The usual answer while polling, shared: outcomes are read, never written. */
@@ -97,8 +99,14 @@ function isTransientStatus(status: number): boolean {
  * @see spec/design.md ("Classifying a token endpoint answer")
  */
 export function classifyTokenAnswer(http: HttpResponse, secrets: readonly string[], options: TokenAnswerOptions = {}): TokenOutcome {
-  // dg:sansio:entry: only the checks passed in run beside the ones every answer gets, so a bundle without them leaves them out.
-  const outcome = classify(http, secrets, options);
+  let outcome: TokenOutcome;
+  try {
+    // dg:sansio:entry: only the checks passed in run beside the ones every answer gets, so a bundle without them leaves them out.
+    outcome = classify(http, secrets, options);
+  } catch (error) {
+    // dg:security:answer-firewall: a raw error thrown while the answer is read is a typed outcome, never a throw: transient for a status that is retried anyway, else terminal.
+    outcome = { kind: isTransientStatus(http.response.status) ? 'transient' : 'terminal', error: typedError(error) } as TokenOutcome;
+  }
   // rfc9449:8:nonce-retry: a use_dpop_nonce answer (400 body or 401 DPoP challenge) is told apart from other errors
   return outcome.kind === 'terminal' && options.dpop?.isNonceDemand(outcome.error) ? { ...outcome, kind: 'use_dpop_nonce' } : outcome;
 }

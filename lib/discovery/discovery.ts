@@ -9,9 +9,10 @@
 
 import type { ClientAuth } from '../oauth/client-auth.ts';
 import { Configuration, allowInsecureRequests, requestContext, requireEndpoint } from '../oauth/configuration.ts';
-import { ClientError, argumentError } from '../errors.ts';
+import { ClientError, argumentError, typedError } from '../errors.ts';
 import { customFetch, send, type CustomFetch, type HttpResponse, type HttpSettings } from '../http/http.ts';
 import { readJsonObject, type JsonObject } from '../http/json.ts';
+import { checkSignal } from '../http/signal.ts';
 import type { ClientMetadata, ServerMetadata } from '../oauth/metadata.ts';
 import { errorFromBody } from '../oauth/oauth-error.ts';
 import { profileHint } from '../oauth/profile-hint.ts';
@@ -99,12 +100,12 @@ async function fetchMetadata(url: URL, settings: HttpSettings, signal: AbortSign
     if (!signal?.aborted && ['OAUTH_NETWORK_ERROR', 'OAUTH_TIMEOUT', 'OAUTH_RESPONSE_IS_NOT_CONFORM'].includes(code)) return error as ClientError;
     throw error; // an abort, a forbidden protocol, an oversized body: trying elsewhere would not help
   }
-  // rfc8414:3.2:status-200-json: "A successful response MUST use the 200 OK HTTP status code and return a JSON object using the "application/json" content type"
-  if (http.response.status !== 200) return errorFromBody(http, []);
   try {
-    return readJsonObject(http.response, http.text);
+    // rfc8414:3.2:status-200-json: "A successful response MUST use the 200 OK HTTP status code and return a JSON object using the "application/json" content type"
+    return http.response.status === 200 ? readJsonObject(http.response, http.text) : errorFromBody(http, []);
   } catch (error) {
-    return error as ClientError;
+    // dg:security:answer-firewall: a raw error of the reading becomes a typed one (and the next location is tried).
+    return typedError(error);
   }
 }
 
@@ -174,6 +175,8 @@ export async function discovery(
     throw argumentError('"server" must not contain credentials', 'ERR_INVALID_ARG_VALUE');
   }
   const opts = options ?? {};
+  // dg:compat:signal-argument: a bad signal is refused before any request or timer could hold it.
+  checkSignal(opts.signal);
   // Checked by the very setters that will receive them (a throwaway Configuration, so the checks live
   // in one place); its request settings then serve the discovery request itself.
   // dg:compat:arg-errors: every argument is checked before any request is sent.
@@ -191,7 +194,14 @@ export async function discovery(
   if (found instanceof Error && urls[1] !== undefined) found = await fetchMetadata(urls[1], http, opts.signal);
   if (found instanceof Error) throw found;
   // rfc8414:3.3:mismatch-unused dg:compat:discovery-signature: "If these values are not identical, the data contained in the response MUST NOT be used."; a Configuration exists only for a document that passed every check.
-  const config = configure(new Configuration(checkMetadata(found, issuers), clientId, metadata, clientAuth), opts);
+  let checked: ServerMetadata;
+  try {
+    checked = checkMetadata(found, issuers);
+  } catch (error) {
+    // dg:security:answer-firewall: whatever the document holds, the caller gets a typed error.
+    throw typedError(error);
+  }
+  const config = configure(new Configuration(checked, clientId, metadata, clientAuth), opts);
   for (const fn of opts.execute ?? []) fn(config);
   return config;
 }

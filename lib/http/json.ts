@@ -56,10 +56,7 @@ export function parseJsonObject(text: string): JsonObject {
     // dg:security:echoed-secret-redaction: no cause, because V8's SyntaxError message quotes the body, which may echo a secret.
     throw new ClientError('failed to parse the response body as JSON', { code: 'OAUTH_PARSE_ERROR' });
   }
-  // rfc8628:3.2:json-200 rfc8414:3.2:status-200-json rfc6749:5.1:json-object rfc6749:5.2:json-body: "The parameters are serialized into a JSON structure by adding each parameter at the highest structure level."
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ClientError('response body must be a top level JSON object', { code: 'OAUTH_INVALID_RESPONSE' });
-  }
+  requireObject(value);
   // The walks below (and redaction, and freezing) recurse: refuse nesting that could exhaust the stack.
   if (text.length > 2 * MAX_DEPTH && nestedTooDeep(text)) {
     throw new ClientError(`response body nests deeper than ${MAX_DEPTH} levels`, { code: 'OAUTH_INVALID_RESPONSE' });
@@ -69,6 +66,20 @@ export function parseJsonObject(text: string): JsonObject {
   // dg:security:proto-pollution: a __proto__ member at any depth is refused, so no body can reach a prototype.
   if (text.includes('__proto__') && hasProtoKey(value)) {
     throw new ClientError('response body must not contain a "__proto__" member', { code: 'OAUTH_INVALID_RESPONSE' });
+  }
+  return value as JsonObject;
+}
+
+/**
+ * `value` as a JSON object, or OAUTH_INVALID_RESPONSE: for a parsed body, and for the public
+ * validators, which take a body parsed by the caller.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
+ */
+export function requireObject(value: unknown): JsonObject {
+  // rfc8628:3.2:json-200 rfc8414:3.2:status-200-json rfc6749:5.1:json-object rfc6749:5.2:json-body dg:security:wrong-types-rejected: "The parameters are serialized into a JSON structure by adding each parameter at the highest structure level."
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ClientError('response body must be a top level JSON object', { code: 'OAUTH_INVALID_RESPONSE' });
   }
   return value as JsonObject;
 }

@@ -9,6 +9,19 @@
 
 import type { TokenEndpointResponse } from './token-response.ts';
 
+/** Every method the request code calls on a handle. */
+const METHODS = ['proof', 'observe', 'isNonceDemand', 'checkBound', 'thumbprint'] as const;
+
+/**
+ * True for a DPoP handle: an object with every method of {@link DPoPHandle}.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-4
+ */
+export function isDPoPHandle(value: unknown): boolean {
+  // dg:dpop:handle-argument: a value without a handle's methods is refused before any request, never called.
+  return METHODS.every((method) => typeof (value as Partial<DPoPHandle> | null)?.[method] === 'function');
+}
+
 /**
  * A DPoP handle: a key pair and the nonces its servers gave, with openid-client v6's name.
  * Obtained from `getDPoPHandle(config, keyPair)`.

@@ -23,8 +23,10 @@ const HINTS: ReadonlyArray<readonly [string, string]> = [
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.2
  */
 export function profileHint(body: JsonObject): string {
+  const issuer = body['issuer'];
   for (const [sign, profile] of HINTS) {
-    if (sign.split(' ').every((word) => (word.includes('/') ? String(body['issuer']).startsWith(word) : word in body))) {
+    // dg:security:wrong-types-rejected: only a string issuer is read; an object one (whose toString may be anything) is no sign.
+    if (sign.split(' ').every((word) => (word.includes('/') ? typeof issuer === 'string' && issuer.startsWith(word) : word in body))) {
       return `; this server sends ${sign}: use the ${profile} profile (device-grant/profiles)`;
     }
   }

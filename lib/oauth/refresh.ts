@@ -8,10 +8,11 @@
  * @module
  */
 
-import { ClientError, argumentError } from '../errors.ts';
+import { ClientError, argumentError, checkOption, typedError } from '../errors.ts';
 import { parseJsonObject } from '../http/json.ts';
+import { checkSignal } from '../http/signal.ts';
 import { endpoint, idTokenVerifiers, requestContext, type Configuration, type RequestContext } from './configuration.ts';
-import type { DPoPHandle } from './dpop-handle.ts';
+import { isDPoPHandle, type DPoPHandle } from './dpop-handle.ts';
 import { errorFromBody, errorFromResponse, readOAuthError } from './oauth-error.ts';
 import { requestParameters, type RequestParameters } from './parameters.ts';
 import { postForm } from './request.ts';
@@ -40,11 +41,15 @@ export interface RefreshTokenGrantOptions {
   allowedTokenTypes?: readonly string[];
 }
 
-/** Reads one refresh answer: a checked token, or the typed error of RFC 6749 §5.2. */
+/**
+ * Reads one refresh answer: a checked token, or the typed error of RFC 6749 §5.2. `at` is the
+ * clock already read, so that nothing of the caller's runs here (`now` is kept for expiresIn()).
+ */
 function readAnswer(
   context: RequestContext,
   sent: Awaited<ReturnType<typeof postForm>>,
   options: RefreshTokenGrantOptions,
+  at: number,
   now: () => number,
 ): TokenEndpointResponse & TokenEndpointResponseHelpers {
   const { http, secrets } = sent;
@@ -56,7 +61,7 @@ function readAnswer(
   // rfc9449:5:token-type-dpop: a token that is not DPoP-bound is discarded when DPoP was asked for
   options.DPoP?.checkBound(token);
   // oidc:12.2:same-iss-aud: a refreshed ID token is checked like the original: iss is the issuer, aud contains the client_id
-  const claims = idTokenClaims(token, context.server, context.client, now());
+  const claims = idTokenClaims(token, context.server, context.client, at);
   // dg:refresh:expected-subject: opt-in, as openid-client has no such check: only when the caller gives the original sub
   // oidc:12.2:same-sub: "its sub Claim Value MUST be the same as in the ID Token issued when the original authentication occurred"
   if (claims !== undefined && options.expectedSubject !== undefined && claims.sub !== options.expectedSubject) {
@@ -86,9 +91,9 @@ export async function refreshTokenGrant(
   }
   const { DPoP: dpop, expectedSubject, allowedTokenTypes: types } = options;
   // dg:dpop:handle-argument: an options.DPoP that is not a handle is ERR_INVALID_ARG_TYPE before any request
-  if (dpop !== undefined && typeof dpop?.proof !== 'function') {
-    throw argumentError('"options.DPoP" must be a DPoP handle (getDPoPHandle)', 'ERR_INVALID_ARG_TYPE');
-  }
+  checkOption(dpop, 'DPoP', isDPoPHandle, 'a DPoP handle (getDPoPHandle)');
+  // dg:compat:signal-argument: a bad signal is refused before the request or its timer could hold it.
+  checkSignal(options.signal);
   const badNow = options.now !== undefined && typeof options.now !== 'function';
   const badSubject = expectedSubject !== undefined && typeof expectedSubject !== 'string';
   const badTypes = types !== undefined && !(Array.isArray(types) && types.every((t) => typeof t === 'string'));
@@ -107,7 +112,15 @@ export async function refreshTokenGrant(
   const attempt = async (): Promise<TokenEndpointResponse & TokenEndpointResponseHelpers> => {
     // rfc6749:6:client-auth: "the client MUST authenticate with the authorization server"; postForm applies the configuration's ClientAuth to a new form for every request
     // rfc9449:5:refresh-same-key: "such a client MUST present a DPoP proof for the same key that was used to obtain the refresh token"; the handle the caller gives proves its key
-    const result = readAnswer(context, await postForm(context, url, new URLSearchParams(params), options.signal, dpop), options, now);
+    const sent = await postForm(context, url, new URLSearchParams(params), options.signal, dpop);
+    const at = now(); // the caller's clock, read outside the firewall: its errors are its own
+    let result: TokenEndpointResponse & TokenEndpointResponseHelpers;
+    try {
+      result = readAnswer(context, sent, options, at, now);
+    } catch (error) {
+      // dg:security:answer-firewall: whatever the server answered, the caller gets a typed error.
+      throw typedError(error);
+    }
     // dg:idtoken:signature-opt-in: with enableNonRepudiationChecks, a refreshed ID token's signature is checked too
     const failure = result.id_token === undefined ? undefined : await verify?.(result.id_token, options.signal, now);
     if (failure !== undefined) throw failure;

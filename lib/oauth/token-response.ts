@@ -7,7 +7,7 @@
  */
 
 import { ClientError } from '../errors.ts';
-import { optionalSeconds, optionalString, requireString, type JsonObject } from '../http/json.ts';
+import { optionalSeconds, optionalString, requireObject, requireString, type JsonObject } from '../http/json.ts';
 
 /**
  * A successful token response (RFC 6749 §5.1). `token_type` is lower-cased; unknown members
@@ -36,6 +36,8 @@ const KNOWN_TOKEN_TYPES = ['bearer', 'dpop'];
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-7.1
  */
 export function validateTokenResponse(body: JsonObject, allowedTokenTypes: readonly string[] = []): TokenEndpointResponse {
+  // dg:security:wrong-types-rejected: a body that is not an object is the typed error a non-object JSON body gets.
+  requireObject(body);
   // rfc6749:5.1:access-token rfc6749:5.1:value-sizes rfc6749:10.14:validate-input: "access_token REQUIRED. The access token issued by the authorization server."; of any length: "The client should avoid making assumptions about value sizes."
   requireString(body, 'access_token');
   // rfc6749:5.1:token-type dg:compat:token-result-shape: "token_type REQUIRED. The type of the token issued as described in Section 7.1. Value is case insensitive."
