@@ -27,7 +27,9 @@ before(async () => {
     (error: unknown) => error,
   );
   server = await startDemoServer({ interval: 0.05 });
-});
+  // npm pack, an offline install and two tsc runs: 20-29 s on a loaded 2-core machine, past the
+  // 30 s per-test limit that npm test sets against hangs, so this one setup gets its own.
+}, { timeout: 180_000 });
 
 after(async () => {
   await server.close();
