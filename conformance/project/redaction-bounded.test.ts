@@ -122,3 +122,24 @@ test('dg:security:redaction-bounded a redaction that cannot be built or fails wh
     }
   }
 });
+
+test('dg:security:redaction-bounded a repetitive secret (a device_code or error-body token a server picked) never enters the pattern, so repetitive text cannot make the scan quadratic; a text long enough to hold it is replaced whole', async () => {
+  const { redactor } = await import('../../lib/oauth/redact.js');
+  for (const repetitive of ['a'.repeat(3900), 'ab'.repeat(1950), 'a'.repeat(40)]) {
+    const sources: string[] = [];
+    const clean = await withRegExp((source) => sources.push(source), async () => redactor([CLIENT_SECRET, 'device-code-abc', repetitive]));
+    // Only the two random secrets are spelled out: nothing of the repetitive one is in any pattern.
+    assert.ok(sources.length > 0 && sources.every((source) => !source.includes('(?:a|%61)(?:a|%61)') && !source.includes('(?:b|%62)(?:a|%61)')), `${repetitive.length}: ${sources.map((x) => x.length).join(', ')}`);
+    const shorter = repetitive.slice(0, -1);
+    assert.equal(clean(shorter), shorter, 'a text too short to hold it is scanned for the other secrets only, and kept');
+    assert.equal(clean(`${repetitive}`), '[REDACTED]');
+    assert.equal(clean(`x ${encodeURIComponent(repetitive)} y`), '[REDACTED]');
+    assert.equal(clean(`see ${CLIENT_SECRET}`), 'see [REDACTED]');
+  }
+  // A random secret of any length up to the budget is still spelled out character by character.
+  const random = 'k9Q-x_2pLm.Zr7~vB4tY';
+  const sources: string[] = [];
+  const clean = await withRegExp((source) => sources.push(source), async () => redactor([random]));
+  assert.ok(sources.some((source) => source.includes('(?:k|%6[bB])')), sources.join(' '));
+  assert.equal(clean(`a ${[...random].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('')} b`), 'a [REDACTED] b');
+});

@@ -32,7 +32,7 @@ export function readOAuthError(body: JsonObject, sent: readonly string[]): OAuth
   // dg:security:secret-redaction dg:security:echoed-secret-redaction rfc6749:10.3:access-token-confidential: "Access token credentials (as well as any confidential access token attributes) MUST be kept confidential in transit and storage"; tokens that came with an error are secrets too.
   // rfc6749:5.2:error-charset dg:security:echoed-secret-redaction: "Values for the "error" parameter MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E."; the client does not rely on it: values are kept as plain data, with echoed secrets redacted.
   // Token members a server has no business sending with an error: their values are never shown.
-  // dg:security:redaction-bounded: these may be as long as the body (1 MiB); redactor() finds long secrets by plain search, so no pattern grows with them.
+  // dg:security:redaction-bounded: these may be as long as the body (1 MiB) or repetitive; redactor() keeps such secrets out of its pattern and replaces any text long enough to hold one whole.
   const tokens = [body['access_token'], body['refresh_token'], body['id_token']].filter((v): v is string => typeof v === 'string');
   const clean = redactor([...sent, ...tokens]);
   // dg:security:error-code-verbatim: a known code is never rewritten, so a short secret inside

@@ -68,6 +68,28 @@ function secretPattern(secret: string): string {
 const PATTERN_BUDGET = 4096;
 
 /**
+ * How far a partial match of `secret` runs, summed over the start positions of a text, per text
+ * character at most: the sum over its prefixes of one over their period (KMP borders). About
+ * ln(length) for a random secret; its length for "aaaa…". A backtracking scan costs the text's
+ * length times this, so a server that picks a repetitive device_code or error-body token and
+ * repetitive text (160 KB cost 13 s) is what drives it up.
+ */
+function reachOf(secret: string): number {
+  const border = [0];
+  let reach = 1;
+  for (let i = 1, k = 0; i < secret.length; i++) {
+    while (k > 0 && secret[i] !== secret[k]) k = border[k - 1] as number;
+    if (secret[i] === secret[k]) k++;
+    border[i] = k;
+    reach += 1 / (i + 1 - k);
+  }
+  return reach;
+}
+
+/** The most {@link reachOf} a secret may have and still go into the pattern: far above any random secret's. */
+const MAX_REACH = 16;
+
+/**
  * A function that replaces, in one pass, every spelling of every secret that decodes to it:
  * raw, percent-encoded in either hex case (with or without `!'()*` encoded), form-encoded with
  * `+` or `%20` for a space, and `escape()`'s Latin-1 and `%uHHHH` forms. Secrets past the pattern
@@ -84,10 +106,16 @@ export function redactor(secrets: readonly string[]): (text: string) => string {
   // No spelling is shorter than its secret (each character is itself or longer), so shorter text is skipped.
   const shortest = (sorted[0] as string).length;
   let budget = PATTERN_BUDGET;
+  let wholeFrom = Infinity;
   // Longest first in the pattern, so that a secret containing another (Basic credentials) is replaced whole.
-  const spelled = sorted.filter((s) => (budget -= s.length) >= 0).reverse();
-  // dg:security:redaction-bounded: a secret past the budget never enters a RegExp; a text long enough to hold it is replaced whole.
-  const wholeFrom = sorted[spelled.length]?.length ?? Infinity;
+  const spelled = sorted
+    .filter((s) => {
+      // dg:security:redaction-bounded: a secret past the budget, or repetitive enough to make a scan quadratic, never enters a RegExp; a text long enough to hold it is replaced whole.
+      const fits = reachOf(s) <= MAX_REACH && (budget -= s.length) >= 0;
+      if (!fits) wholeFrom = Math.min(wholeFrom, s.length);
+      return fits;
+    })
+    .reverse();
   try {
     const pattern = new RegExp(spelled.map(secretPattern).join('|') || '(?!)', 'g');
     return (text) => {
