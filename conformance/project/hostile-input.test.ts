@@ -206,10 +206,12 @@ test('dg:security:answer-firewall refreshTokenGrant: a raw error while the answe
   await assert.rejects(refreshTokenGrant(config, 'rt', undefined, { now }), (error: unknown) => error === own);
 });
 
-test('dg:compat:signal-argument a signal that is not an AbortSignal is ERR_INVALID_ARG_TYPE before any request, in every entry that takes one', async () => {
+test('dg:compat:signal-argument a signal that is not an AbortSignal (one that only inherits from AbortSignal.prototype included) is ERR_INVALID_ARG_TYPE before any request, in every entry that takes one', async () => {
   const { config, fetch } = scriptedConfig(() => json({ error: 'authorization_pending' }, 400));
   const state: PollingState = initialState({ device_code: 'dc-resume', expires_in: 60, interval: 1, receivedAt: Date.now() });
-  for (const signal of [{}, { aborted: false }, { aborted: false, addEventListener() {}, removeEventListener() {} }, 'x', null, 0]) {
+  // Both pass instanceof AbortSignal, but neither is one: AbortSignal's own getter refuses them.
+  const lookAlikes = [Object.create(AbortSignal.prototype), Object.create(AbortSignal.prototype, { aborted: { value: false } })];
+  for (const signal of [{}, { aborted: false }, { aborted: false, addEventListener() {}, removeEventListener() {} }, 'x', null, 0, ...lookAlikes]) {
     const options = { signal: signal as unknown as AbortSignal };
     await assert.rejects(pollDeviceAuthorizationGrant(config, device(`dc-sig-${String(signal)}`), undefined, options), argType('signal'));
     await assert.rejects(resumeDeviceAuthorizationGrant(config, state, undefined, options), argType('signal'));
