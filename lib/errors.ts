@@ -210,15 +210,40 @@ export function checkOption(value: unknown, name: string, valid: (value: unknown
   if (value !== undefined && !valid(value)) throw argumentError(`"options.${name}" must be ${what}`, 'ERR_INVALID_ARG_TYPE');
 }
 
+/** What the caller's own code threw, carried through the firewall to be handed back as it is. */
+class CallerThrew {
+  thrown: unknown;
+  constructor(thrown: unknown) {
+    this.thrown = thrown;
+  }
+}
+
+/**
+ * Runs the caller's own code (a hook, a DPoP handle's method) inside the firewall: what it
+ * throws is marked, so that {@link typedError} hands it back unchanged.
+ *
+ * @see spec/design.md ("Classifying a token endpoint answer": the firewall)
+ */
+export function callerCode<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (thrown) {
+    throw new CallerThrew(thrown);
+  }
+}
+
 /**
  * The error as it is when it is one of ours, that is when it carries a stable string `code`
- * (every ClientError, ResponseBodyError, WWWAuthenticateChallengeError and argument error);
- * anything else becomes a ClientError OAUTH_INVALID_RESPONSE. For a raw error thrown while a
- * server answer is read: that is a bug in the reading, and the answer was not a valid one.
+ * (every ClientError, ResponseBodyError, WWWAuthenticateChallengeError and argument error), or
+ * when the caller's own code threw it ({@link callerCode}); anything else becomes a ClientError
+ * OAUTH_INVALID_RESPONSE. For a raw error thrown while a server answer is read: that is a bug in
+ * the reading, and the answer was not a valid one.
  *
  * @see spec/design.md ("Classifying a token endpoint answer": the firewall)
  */
 export function typedError(error: unknown): Error {
+  // dg:security:answer-firewall: the caller's own code's error passes unchanged: it is theirs, not a reading of the answer.
+  if (error instanceof CallerThrew) return error.thrown as Error;
   // dg:security:answer-firewall: no cause, because a raw error's message (V8 quotes values) may hold a secret from the body.
   return error instanceof Error && typeof (error as { code?: unknown }).code === 'string'
     ? error

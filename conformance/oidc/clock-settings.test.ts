@@ -47,9 +47,21 @@ test('dg:idtoken:expectations validateIdToken refuses missing expectations and a
   const token = jwt({ ...goodClaims(ARRIVAL), exp: 1_000_000_000 });
   const good = { issuer: ISSUER, clientId: CLIENT_ID, now: NOW, tolerance: 30 };
   assert.throws(() => validateIdToken(token, good), isCode('OAUTH_JWT_TIMESTAMP_CHECK_FAILED'));
-  const bad: unknown[] = [undefined, null, 'x', { ...good, now: Number.NaN }, { ...good, tolerance: Number.NaN }, { ...good, tolerance: '30' }, { ...good, now: undefined }];
+  const bad: unknown[] = [undefined, null, 'x', 5, { ...good, now: Number.NaN }, { ...good, tolerance: Number.NaN }, { ...good, tolerance: '30' }, { ...good, tolerance: null }, { ...good, now: undefined }];
   for (const expected of bad) {
     assert.throws(() => validateIdToken(token, expected as typeof good), (e: unknown) => e instanceof TypeError && isCode('ERR_INVALID_ARG_TYPE')(e), JSON.stringify(expected));
+  }
+});
+
+test('dg:idtoken:expectations validateIdToken without a tolerance applies its documented default, 30 s, to exp and nbf', () => {
+  const plain = { issuer: ISSUER, clientId: CLIENT_ID, now: NOW };
+  for (const expected of [plain, { ...plain, tolerance: undefined }] as Parameters<typeof validateIdToken>[1][]) {
+    const label = JSON.stringify(expected);
+    const check = (claims: Record<string, unknown>) => () => validateIdToken(jwt({ ...goodClaims(ARRIVAL), ...claims }), expected);
+    assert.equal(check({ exp: NOW - 29 })().sub, 'user-1', label);
+    assert.throws(check({ exp: NOW - 31 }), isCode('OAUTH_JWT_TIMESTAMP_CHECK_FAILED'), label);
+    assert.equal(check({ nbf: NOW + 29 })().sub, 'user-1', label);
+    assert.throws(check({ nbf: NOW + 31 }), isCode('OAUTH_JWT_TIMESTAMP_CHECK_FAILED'), label);
   }
 });
 

@@ -112,44 +112,67 @@ test('dg:security:wrong-types-rejected dg:profiles:hint dg:sansio:entry classify
   assert.ok(outcome.kind === 'terminal' && outcome.error instanceof ClientError && outcome.error.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM');
 });
 
-test('dg:security:answer-firewall dg:sansio:entry a raw error thrown while a token answer is read is a typed outcome without cause: terminal for a 400, transient for a 503; the idToken hook\'s own error passes unchanged', () => {
-  const hint = (): string => {
-    throw new TypeError(`bug reading ${SECRET}`);
-  };
+test('dg:security:answer-firewall dg:sansio:entry a raw error thrown while classifyTokenAnswer reads a token answer is a typed outcome without cause: terminal for a 400, transient for a 503', () => {
   for (const [status, kind] of [
     [400, 'terminal'],
     [404, 'terminal'],
     [503, 'transient'],
     [429, 'transient'],
   ] as const) {
-    const outcome = classifyTokenAnswer({ response: json({ message: 'no' }, status), text: '{"message":"no"}', receivedAt: 0 }, [], { hint });
+    const outcome = classifyTokenAnswer({ response: throwingHeader({ message: 'no' }, status, 'retry-after'), text: '{"message":"no"}', receivedAt: 0 }, []);
     assert.equal(outcome.kind, kind, String(status));
     const error = (outcome as { error: Error }).error;
     assert.ok(error instanceof ClientError && error.code === 'OAUTH_INVALID_RESPONSE', inspect(error));
     assertNoSecret(error);
   }
-  // A token answer: the caller's idToken hook is the caller's code; its error is the terminal error, as it is.
-  const own = new RangeError('the caller\'s own check');
-  const token = { access_token: 'at', token_type: 'Bearer', id_token: 'x.y.z' };
-  const checked = classifyTokenAnswer({ response: json(token), text: JSON.stringify(token), receivedAt: 0 }, [], {
-    idToken: () => {
-      throw own;
-    },
-  });
-  assert.ok(checked.kind === 'terminal' && checked.error === own);
 });
 
-test('dg:security:answer-firewall in the main entry the DPoP check is ours: a raw error from it is a typed terminal outcome', () => {
-  const token = { access_token: 'at', token_type: 'DPoP' };
+test('dg:security:answer-firewall dg:sansio:entry what the caller\'s own hooks throw (idToken, challenge, hint, the DPoP handle\'s checkBound) is the outcome\'s error, unchanged', () => {
+  const own = new RangeError('the caller\'s own check');
+  const throws = (): never => {
+    throw own;
+  };
+  const token = { access_token: 'at', token_type: 'DPoP', id_token: 'x.y.z' };
+  const answer = (body: unknown, status: number, headers: Record<string, string> = {}): HttpResponse => ({
+    response: new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } }),
+    text: JSON.stringify(body),
+    receivedAt: 0,
+  });
+  const dpop = { isNonceDemand: () => false, checkBound: throws };
+  const cases: [HttpResponse, Parameters<typeof classifyTokenAnswer>[2], string][] = [
+    [answer(token, 200), { idToken: throws }, 'terminal'],
+    [answer(token, 200), { dpop }, 'terminal'],
+    [answer({}, 401, { 'www-authenticate': 'Bearer error="invalid_token"' }), { challenge: throws }, 'terminal'],
+    [answer({ message: 'no' }, 404), { hint: throws }, 'terminal'],
+    [answer({ message: 'no' }, 503), { hint: throws }, 'transient'],
+  ];
+  for (const [http, options, kind] of cases) {
+    const outcome = classifyTokenAnswer(http, [], options);
+    assert.ok(outcome.kind === kind && (outcome as { error?: unknown }).error === own, inspect(outcome));
+  }
+});
+
+test('dg:security:answer-firewall in the main entry the ID token check is ours (a raw error from it is typed, without cause) and the DPoP handle is the caller\'s (its error passes unchanged)', () => {
+  const token = { access_token: 'at', token_type: 'DPoP', id_token: 'x.y.z' };
+  const http: HttpResponse = { response: json(token), text: JSON.stringify(token), receivedAt: 0 };
+  const client = {
+    client_id: 'c',
+    get id_token_signed_response_alg(): string {
+      throw new TypeError(`bug ${SECRET}`);
+    },
+  };
+  const typedOutcome = classifyTokenResponse(http, [], { idToken: { server: { issuer: ISSUER }, client, now: 0 } });
+  assert.ok(typedOutcome.kind === 'terminal' && typedOutcome.error instanceof ClientError && typedOutcome.error.code === 'OAUTH_INVALID_RESPONSE', inspect(typedOutcome));
+  assertNoSecret(typedOutcome.error);
+  const own = new RangeError('the caller\'s policy');
   const handle = {
     isNonceDemand: () => false,
     checkBound: () => {
-      throw new TypeError(`bug ${SECRET}`);
+      throw own;
     },
   } as unknown as DPoPHandle;
-  const outcome = classifyTokenResponse({ response: json(token), text: JSON.stringify(token), receivedAt: 0 }, [], { dpop: handle });
-  assert.ok(outcome.kind === 'terminal' && outcome.error instanceof ClientError && outcome.error.code === 'OAUTH_INVALID_RESPONSE', inspect(outcome));
-  assertNoSecret((outcome as { error: Error }).error);
+  const outcome = classifyTokenResponse(http, [], { dpop: handle });
+  assert.ok(outcome.kind === 'terminal' && outcome.error === own, inspect(outcome));
 });
 
 test('dg:security:answer-firewall a raw error while reading a poll answer (400: terminal; 503: retried), a device authorization answer or a discovery document is OAUTH_INVALID_RESPONSE without cause', async () => {
@@ -180,22 +203,26 @@ test('dg:security:answer-firewall a raw error while reading a poll answer (400: 
   });
 });
 
-test('dg:security:answer-firewall refreshTokenGrant: a raw error while the answer is read (here the DPoP check) is OAUTH_INVALID_RESPONSE without cause; an error of the caller\'s clock passes unchanged', async () => {
+test('dg:security:answer-firewall refreshTokenGrant: a raw error while the answer is read is OAUTH_INVALID_RESPONSE without cause; an error of the caller\'s own code (a custom DPoP handle, or in poll too; the clock) passes unchanged', async () => {
+  const raw = scriptedConfig(() => throwingHeader({}, 401, 'www-authenticate'));
+  await assert.rejects(refreshTokenGrant(raw.config, 'rt', undefined), (error: unknown) => {
+    typed('OAUTH_INVALID_RESPONSE')(error);
+    assertNoSecret(error);
+    return true;
+  });
+  const mine = new Error('my policy');
   const handle = {
     proof: async () => 'proof',
     observe: () => {},
     isNonceDemand: () => false,
     checkBound: () => {
-      throw new TypeError(`bug ${SECRET}`);
+      throw mine;
     },
     thumbprint: async () => 'thumbprint',
   } as unknown as DPoPHandle;
   const { config } = scriptedConfig(() => json({ access_token: 'at', token_type: 'DPoP' }));
-  await assert.rejects(refreshTokenGrant(config, 'rt', undefined, { DPoP: handle }), (error: unknown) => {
-    typed('OAUTH_INVALID_RESPONSE')(error);
-    assertNoSecret(error);
-    return true;
-  });
+  await assert.rejects(refreshTokenGrant(config, 'rt', undefined, { DPoP: handle }), (error: unknown) => error === mine);
+  await assert.rejects(pollDeviceAuthorizationGrant(config, device('dc-fw-handle'), undefined, { ...fakeTime(), DPoP: handle }), (error: unknown) => error === mine);
   // The clock is read once for the arrival, then once for the ID token check: that second read is the caller's own error.
   const own = new RangeError('the caller\'s clock');
   let reads = 0;
@@ -206,10 +233,12 @@ test('dg:security:answer-firewall refreshTokenGrant: a raw error while the answe
   await assert.rejects(refreshTokenGrant(config, 'rt', undefined, { now }), (error: unknown) => error === own);
 });
 
-test('dg:compat:signal-argument a signal that is not an AbortSignal is ERR_INVALID_ARG_TYPE before any request, in every entry that takes one', async () => {
+test('dg:compat:signal-argument a signal that is not an AbortSignal (one that only inherits from AbortSignal.prototype included) is ERR_INVALID_ARG_TYPE before any request, in every entry that takes one', async () => {
   const { config, fetch } = scriptedConfig(() => json({ error: 'authorization_pending' }, 400));
   const state: PollingState = initialState({ device_code: 'dc-resume', expires_in: 60, interval: 1, receivedAt: Date.now() });
-  for (const signal of [{}, { aborted: false }, { aborted: false, addEventListener() {}, removeEventListener() {} }, 'x', null, 0]) {
+  // Both pass instanceof AbortSignal, but neither is one: AbortSignal's own getter refuses them.
+  const lookAlikes = [Object.create(AbortSignal.prototype), Object.create(AbortSignal.prototype, { aborted: { value: false } })];
+  for (const signal of [{}, { aborted: false }, { aborted: false, addEventListener() {}, removeEventListener() {} }, 'x', null, 0, ...lookAlikes]) {
     const options = { signal: signal as unknown as AbortSignal };
     await assert.rejects(pollDeviceAuthorizationGrant(config, device(`dc-sig-${String(signal)}`), undefined, options), argType('signal'));
     await assert.rejects(resumeDeviceAuthorizationGrant(config, state, undefined, options), argType('signal'));

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { ClientError, typedError } from '../errors.ts';
+import { ClientError, callerCode, typedError } from '../errors.ts';
 import type { HttpResponse } from '../http/http.ts';
 import { optionalSeconds, parseJsonObject, type JsonObject } from '../http/json.ts';
 import { parseRetryAfter } from '../http/retry-after.ts';
@@ -36,7 +36,8 @@ export interface TokenAnswerOptions extends ErrorExtras {
   allowedTokenTypes?: readonly string[] | undefined;
   /**
    * Checks the ID token of a valid token response (OIDC Core §3.1.3.7) and returns its claims
-   * (undefined without an ID token); a throw makes the answer terminal. Without it, an ID token
+   * (undefined without an ID token); a throw makes the answer terminal, with what it threw as the
+   * error. Without it, an ID token
    * is passed on unchecked. E.g. `validateIdToken` from `device-grant`.
    */
   idToken?: ((token: TokenEndpointResponse) => IDToken | undefined) | undefined;
@@ -71,15 +72,14 @@ export interface ClassifyOptions {
  */
 export function classifyTokenResponse(http: HttpResponse, secrets: readonly string[], options: ClassifyOptions = {}): TokenOutcome {
   const check = options.idToken;
-  const outcome = classifyTokenAnswer(http, secrets, {
+  // dg:security:answer-firewall: here the ID token check, the challenge parser and the hint are ours, so a raw error from them is typed; the DPoP handle is the caller's.
+  return classifyAnswer(http, secrets, {
     allowedTokenTypes: options.allowedTokenTypes,
     idToken: check && ((token) => idTokenClaims(token, check.server, check.client, check.now)),
     dpop: options.dpop,
     challenge: challengeError,
     hint: profileHint,
   });
-  // dg:security:answer-firewall: here the ID token and DPoP checks are ours too, so a raw error from them is typed as well.
-  return outcome.kind === 'terminal' ? { kind: 'terminal', error: typedError(outcome.error) } : outcome;
 }
 
 /** The usual answer while polling, shared: outcomes are read, never written. */
@@ -99,6 +99,16 @@ function isTransientStatus(status: number): boolean {
  * @see spec/design.md ("Classifying a token endpoint answer")
  */
 export function classifyTokenAnswer(http: HttpResponse, secrets: readonly string[], options: TokenAnswerOptions = {}): TokenOutcome {
+  // dg:security:answer-firewall: every hook given here is the caller's code: what it throws is the outcome's error, unchanged.
+  return classifyAnswer(http, secrets, { ...options, idToken: callerHook(options.idToken), challenge: callerHook(options.challenge), hint: callerHook(options.hint) });
+}
+
+/** The caller's hook, run through {@link callerCode}. */
+function callerHook<A extends unknown[], R>(hook: ((...args: A) => R) | undefined): ((...args: A) => R) | undefined {
+  return hook && ((...args: A) => callerCode(() => hook(...args)));
+}
+
+function classifyAnswer(http: HttpResponse, secrets: readonly string[], options: TokenAnswerOptions): TokenOutcome {
   let outcome: TokenOutcome;
   try {
     // dg:sansio:entry: only the checks passed in run beside the ones every answer gets, so a bundle without them leaves them out.
@@ -153,18 +163,15 @@ function classify(http: HttpResponse, secrets: readonly string[], options: Token
   if (json === undefined) {
     return parseError?.code === 'OAUTH_INVALID_RESPONSE' ? { kind: 'terminal', error: parseError } : waiting({ kind: 'transient', error: parseError as ClientError });
   }
-  try {
-    // dg:polling:terminal-classes dg:tolerance:error-in-200: an error member that is not a string is refused, never read as a success.
-    if (json['error'] !== undefined) throw new ClientError('response body "error" property must be a string', { code: 'OAUTH_INVALID_RESPONSE' });
-    // dg:polling:terminal-classes: a 200 that is not a valid token response ends polling with a typed error.
-    const token = validateTokenResponse(json, options.allowedTokenTypes);
-    // rfc9449:5:token-type-dpop: with DPoP, a token that is not DPoP-bound is discarded (terminal)
-    options.dpop?.checkBound(token);
-    // dg:polling:done-carries-result: the ID token is checked as part of classifying (OIDC Core §3.1.3.7: a bad one is terminal), and the outcome carries the token, its claims and its arrival time.
-    return { kind: 'token', body: token, receivedAt: http.receivedAt, claims: options.idToken?.(token) };
-  } catch (cause) {
-    return { kind: 'terminal', error: cause as Error };
-  }
+  // A throw from here on is a terminal outcome (the status is 200), typed by the firewall.
+  // dg:polling:terminal-classes dg:tolerance:error-in-200: an error member that is not a string is refused, never read as a success.
+  if (json['error'] !== undefined) throw new ClientError('response body "error" property must be a string', { code: 'OAUTH_INVALID_RESPONSE' });
+  // dg:polling:terminal-classes: a 200 that is not a valid token response ends polling with a typed error.
+  const token = validateTokenResponse(json, options.allowedTokenTypes);
+  // rfc9449:5:token-type-dpop dg:security:answer-firewall: with DPoP, a token that is not DPoP-bound is discarded (terminal); the handle is the caller's code, its error passes unchanged
+  callerCode(() => options.dpop?.checkBound(token));
+  // dg:polling:done-carries-result: the ID token is checked as part of classifying (OIDC Core §3.1.3.7: a bad one is terminal), and the outcome carries the token, its claims and its arrival time.
+  return { kind: 'token', body: token, receivedAt: http.receivedAt, claims: options.idToken?.(token) };
 }
 
 /**

@@ -15,8 +15,12 @@ import { checkOption } from '../errors.ts';
  * @see https://dom.spec.whatwg.org/#interface-AbortSignal
  */
 export function isAbortSignal(value: unknown): boolean {
-  // dg:compat:signal-argument: instanceof, as the smallest exact check: a look-alike never reaches the waits and races.
-  return value instanceof AbortSignal;
+  try {
+    // dg:compat:signal-argument: instanceof, then AbortSignal's own `aborted` getter as a brand check: it throws on an object that only inherits from AbortSignal.prototype, so a look-alike never reaches the waits and races.
+    return value instanceof AbortSignal && typeof Reflect.get(AbortSignal.prototype, 'aborted', value) === 'boolean';
+  } catch {
+    return false;
+  }
 }
 
 /**

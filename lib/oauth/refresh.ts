@@ -8,7 +8,7 @@
  * @module
  */
 
-import { ClientError, argumentError, checkOption, typedError } from '../errors.ts';
+import { ClientError, argumentError, callerCode, checkOption, typedError } from '../errors.ts';
 import { parseJsonObject } from '../http/json.ts';
 import { checkSignal } from '../http/signal.ts';
 import { endpoint, idTokenVerifiers, requestContext, type Configuration, type RequestContext } from './configuration.ts';
@@ -58,8 +58,8 @@ function readAnswer(
   const body = parseJsonObject(http.text);
   if (body['error'] !== undefined) throw errorFromResponse(http, secrets, readOAuthError(body, secrets), body);
   const token = validateTokenResponse(body, options.allowedTokenTypes);
-  // rfc9449:5:token-type-dpop: a token that is not DPoP-bound is discarded when DPoP was asked for
-  options.DPoP?.checkBound(token);
+  // rfc9449:5:token-type-dpop dg:security:answer-firewall: a token that is not DPoP-bound is discarded when DPoP was asked for; the handle is the caller's code, its error passes unchanged
+  callerCode(() => options.DPoP?.checkBound(token));
   // oidc:12.2:same-iss-aud: a refreshed ID token is checked like the original: iss is the issuer, aud contains the client_id
   const claims = idTokenClaims(token, context.server, context.client, at);
   // dg:refresh:expected-subject: opt-in, as openid-client has no such check: only when the caller gives the original sub

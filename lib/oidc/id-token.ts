@@ -36,8 +36,8 @@ export interface IDTokenExpectations {
   clientId: string;
   /** Current time in seconds since the epoch, already adjusted by clockSkew. */
   now: number;
-  /** Seconds of tolerance for exp, iat and nbf (default 30). */
-  tolerance: number;
+  /** Seconds of tolerance for exp and nbf (default 30). */
+  tolerance?: number;
   /**
    * The JWS algorithms the ID token may be signed with: the client's id_token_signed_response_alg,
    * else the server's id_token_signing_alg_values_supported. Default `['RS256']`. `none` is
@@ -90,8 +90,10 @@ function timestampFailed(claim: string): ClientError {
  * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
  */
 export function validateIdToken(jwt: string, expected: IDTokenExpectations): IDToken {
+  // dg:idtoken:expectations: a tolerance left out is the documented default, 30 s; one given is checked like now.
+  const tolerance = expected?.tolerance === undefined ? 30 : expected.tolerance;
   // dg:idtoken:expectations: a NaN now or tolerance would make every time check pass, so they are checked first.
-  if (!Number.isFinite(expected?.now) || !Number.isFinite(expected.tolerance)) {
+  if (!Number.isFinite(expected?.now) || !Number.isFinite(tolerance)) {
     throw argumentError('"expected.now" and "expected.tolerance" must be finite numbers of seconds', 'ERR_INVALID_ARG_TYPE');
   }
   // oidc:3.1.3.7:tls-instead-of-signature: "the TLS server validation MAY be used to validate the issuer in place of checking the token signature"; the token came straight from the token endpoint, so its payload is read without a signature check.
@@ -122,8 +124,8 @@ export function validateIdToken(jwt: string, expected: IDTokenExpectations): IDT
   if (audiences.length > 1 && azp === undefined) throw invalid('JWT "azp" (claim) missing');
   if (audiences.length > 1 && azp !== expected.clientId) throw mismatch('azp');
   // oidc:3.1.3.7:exp oidc:3.1.3.7:clock-tolerance: "The current time MUST be before the time represented by the exp Claim (possibly allowing for some small leeway to account for clock skew)."
-  if ((claims['exp'] as number) <= expected.now - expected.tolerance) throw timestampFailed('exp');
+  if ((claims['exp'] as number) <= expected.now - tolerance) throw timestampFailed('exp');
   const nbf = claims['nbf'];
-  if (nbf !== undefined && (typeof nbf !== 'number' || nbf > expected.now + expected.tolerance)) throw timestampFailed('nbf');
+  if (nbf !== undefined && (typeof nbf !== 'number' || nbf > expected.now + tolerance)) throw timestampFailed('nbf');
   return claims as IDToken;
 }
