@@ -6,7 +6,6 @@ import { test } from 'node:test';
 import {
   ClientError,
   Configuration,
-  None,
   customFetch,
   enableNonRepudiationChecks,
   initiateDeviceAuthorization,
@@ -14,9 +13,9 @@ import {
   refreshTokenGrant,
   type CustomFetch,
 } from '../../lib/index.js';
-import { CLIENT_ID, ISSUER, harness, json, pollUntilApproved, type Harness } from '../support/harness.js';
+import { ISSUER, harness, json, pollUntilApproved, type Harness } from '../support/harness.js';
+import { JWKS, configFor } from '../support/signature-side.js';
 
-const JWKS = `${ISSUER}/jwks`;
 /** The documented figures: the JWKS's maximum age and the unknown-kid refetch cooldown. */
 const MAX_AGE = 600_000;
 const COOLDOWN = 30_000;
@@ -33,8 +32,7 @@ function watched(h: Harness, serve: () => Array<Record<string, unknown>> = () =>
     if (url.endsWith('/token')) tokenAt.push(h.clock.now());
     return h.fetch(url, init);
   };
-  const config = new Configuration({ ...h.config.serverMetadata(), jwks_uri: JWKS, id_token_signing_alg_values_supported: ['RS256', 'ES256'] }, CLIENT_ID, undefined, None());
-  config[customFetch] = fetch;
+  const config = configFor(h, fetch);
   enableNonRepudiationChecks(config);
   return { config, jwksAt, tokenAt };
 }

@@ -6,23 +6,16 @@ import { test } from 'node:test';
 import {
   ClientError,
   Configuration,
-  None,
   customFetch,
   enableNonRepudiationChecks,
   initiateDeviceAuthorization,
   pollDeviceAuthorizationGrant,
   type CustomFetch,
 } from '../../lib/index.js';
-import { CLIENT_ID, ISSUER, harness, json, pollUntilApproved, type Harness } from '../support/harness.js';
+import { ISSUER, harness, json, pollUntilApproved, type Harness } from '../support/harness.js';
 import { rejection } from '../support/security-side.js';
+import { JWKS, configFor } from '../support/signature-side.js';
 
-const JWKS = `${ISSUER}/jwks`;
-
-function configFor(h: Harness, fetch: CustomFetch = h.fetch, metadata: Record<string, unknown> = {}): Configuration {
-  const config = new Configuration({ ...h.config.serverMetadata(), jwks_uri: JWKS, id_token_signing_alg_values_supported: ['RS256', 'ES256'], ...metadata }, CLIENT_ID, undefined, None());
-  config[customFetch] = fetch;
-  return config;
-}
 
 async function login(h: Harness, config: Configuration): Promise<unknown> {
   const device = await initiateDeviceAuthorization(config, { scope: 'openid' }, { now: h.clock.now });
