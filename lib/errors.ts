@@ -200,14 +200,20 @@ export function argumentError(message: string, code: 'ERR_INVALID_ARG_TYPE' | 'E
 }
 
 /**
- * Throws ERR_INVALID_ARG_TYPE (`"options.<name>" must be <what>`) unless `value` is undefined or
- * passes `valid`.
+ * Throws `code` (`"options.<name>" must be <what>`; ERR_INVALID_ARG_TYPE by default) unless
+ * `value` is undefined or passes `valid`.
  *
  * @see https://nodejs.org/api/errors.html#err_invalid_arg_type
  */
-export function checkOption(value: unknown, name: string, valid: (value: unknown) => boolean, what: string): void {
-  // dg:compat:arg-errors: a bad option is a TypeError with ERR_INVALID_ARG_TYPE, before any request.
-  if (value !== undefined && !valid(value)) throw argumentError(`"options.${name}" must be ${what}`, 'ERR_INVALID_ARG_TYPE');
+export function checkOption(
+  value: unknown,
+  name: string,
+  valid: (value: unknown) => boolean,
+  what: string,
+  code: 'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE' = 'ERR_INVALID_ARG_TYPE',
+): void {
+  // dg:compat:arg-errors: a bad option is a TypeError with ERR_INVALID_ARG_TYPE (or _VALUE for a bad value of the right type), before any request.
+  if (value !== undefined && !valid(value)) throw argumentError(`"options.${name}" must be ${what}`, code);
 }
 
 /** What the caller's own code threw, carried through the firewall to be handed back as it is. */

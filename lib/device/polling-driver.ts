@@ -10,7 +10,7 @@
 import { isDeterministic } from '../oauth/client-auth.ts';
 import { endpoint, idTokenVerifiers, requestContext, type Configuration, type IdTokenVerifier, type RequestContext } from '../oauth/configuration.ts';
 import { deviceAuthorizationReceivedAt, type DeviceAuthorizationResponse } from './device-authorization.ts';
-import { ClientError, argumentError } from '../errors.ts';
+import { ClientError, argumentError, checkOption } from '../errors.ts';
 import { claim, pendingFor, previousSettled, release, track } from './single-flight.ts';
 import { MAX_TIMER_MS, Waiter, abortError, timerSleep, type Sleep } from '../http/timers.ts';
 import { isDPoPHandle, type DPoPHandle } from '../oauth/dpop-handle.ts';
@@ -67,11 +67,6 @@ export interface DeviceAuthorizationGrantPollOptions {
   onPoll?: (event: PollEvent) => void;
   /** Called with the JSON state after every step. **It contains the device_code, a secret.** */
   onState?: (state: PollingState) => void;
-}
-
-/** The argument error for a bad option: `"options.<name>" must be <what>`; a type error unless `badValue`. */
-function badOption(name: string, what: string, badValue?: boolean): TypeError {
-  return argumentError(`"options.${name}" must be ${what}`, badValue ? 'ERR_INVALID_ARG_VALUE' : 'ERR_INVALID_ARG_TYPE');
 }
 
 const isFunction = (value: unknown): boolean => typeof value === 'function';
@@ -259,8 +254,7 @@ function start(run: Run, state: PollingState, key?: DeviceAuthorizationResponse)
 function prepare(config: Configuration, parameters: RequestParameters | undefined, options: DeviceAuthorizationGrantPollOptions | undefined, deviceCode: string): Run {
   const opts = options ?? {};
   for (const [name, [valid, what, badValue]] of Object.entries(OPTION_CHECKS)) {
-    const value = opts[name as keyof DeviceAuthorizationGrantPollOptions];
-    if (value !== undefined && !valid(value)) throw badOption(name, what, badValue);
+    checkOption(opts[name as keyof DeviceAuthorizationGrantPollOptions], name, valid, what, badValue ? 'ERR_INVALID_ARG_VALUE' : undefined);
   }
   const clock = opts.now;
   // dg:polling:finite-clock: a clock that returns no finite number ends the flow with a typed error.
@@ -269,7 +263,7 @@ function prepare(config: Configuration, parameters: RequestParameters | undefine
       ? systemNow
       : (): number => {
           const time = clock();
-          if (!Number.isFinite(time)) throw badOption('now', 'a clock returning finite ms', true);
+          if (!Number.isFinite(time)) throw argumentError('"options.now" must be a clock returning finite ms', 'ERR_INVALID_ARG_VALUE');
           return time;
         };
   return {
